@@ -1,0 +1,80 @@
+/**
+ * The fake exchange: one local HTTP + WebSocket server that speaks every price source's real
+ * wire format, with prices and faults controlled by tests. It is the only fake in the test suite:
+ * it stands in for the outside world these machines cannot reach.
+ *
+ * Each exchange is one handler module in ./exchanges/<source-id>.ts exporting a factory
+ * `export function create<Name>Exchange(): ExchangeHandler` (fresh state per server instance), listed in
+ * ./exchanges/index.ts. The server routes
+ * `/<source-id>/...` to that handler with the prefix stripped, so a source's configured base URL in
+ * tests is `http://127.0.0.1:<port>/<source-id>` and its WebSocket URL
+ * `ws://127.0.0.1:<port>/<source-id>/<ws path>`.
+ */
+
+export type Fault =
+  /** Answer every request with this HTTP status (and a plausible error body for the exchange). */
+  | { readonly kind: 'status'; readonly status: number; readonly retryAfterSeconds?: number }
+  /** Answer 200 with a body that is not JSON. */
+  | { readonly kind: 'garbage' }
+  /** Answer 200 with JSON of the wrong shape (as if the exchange changed its API). */
+  | { readonly kind: 'schema' }
+  /** Report the price as "0". */
+  | { readonly kind: 'zero' }
+  /** Report a negative price. */
+  | { readonly kind: 'negative' }
+  /** Accept the request and never answer (until the fault is cleared or the server stops). */
+  | { readonly kind: 'hang' }
+  /** Close WebSocket connections at once after they open (streams only). */
+  | { readonly kind: 'ws-drop' };
+
+/** The controllable market every handler reads from. */
+export interface Market {
+  /** Price of base/quote on this exchange as a decimal string; undefined = unknown pair. */
+  price(source: string, base: string, quote: string): string | undefined;
+  /** Active fault of this exchange, if any. */
+  fault(source: string): Fault | undefined;
+  /** Every pair with a price on this exchange (for "all tickers" endpoints). */
+  pairs(source: string): ReadonlyArray<{ base: string; quote: string }>;
+  /** Called by handlers so tests can count upstream requests. */
+  recordRequest(source: string, path: string): void;
+}
+
+export interface FakeHttpRequest {
+  readonly method: string;
+  /** Path after the `/<source-id>` prefix, without query, e.g. "/api/v3/ticker/price". */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: unknown;
+}
+
+export interface FakeHttpResponse {
+  readonly status: number;
+  /** Objects are sent as JSON; strings as-is. */
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Minimal view of a server-side WebSocket, so handlers need no `ws` import. */
+export interface FakeSocket {
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+  onMessage(listener: (text: string) => void): void;
+  onClose(listener: () => void): void;
+}
+
+export interface ExchangeHandler {
+  readonly id: string;
+  /** Answers a REST request (fault handling for status/garbage/hang is done by the server; handlers apply 'schema', 'zero', 'negative'). Return undefined for 404. */
+  http?(req: FakeHttpRequest, market: Market): FakeHttpResponse | undefined;
+  /** Serves one WebSocket connection at `/<id><wsPath>`. */
+  readonly ws?: {
+    readonly path: string;
+    onConnection(socket: FakeSocket, market: Market, url: URL): void;
+  };
+  /**
+   * Called by the server when a price changes (market.setPrice) so stream handlers can push an
+   * update to subscribed sockets in the exchange's real message format.
+   */
+  onPriceChange?(base: string, quote: string, price: string): void;
+}
