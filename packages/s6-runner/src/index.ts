@@ -1,0 +1,3 @@
+export * from './source-format.js';
+export * from './graph.js';
+export * from './runner.js';
