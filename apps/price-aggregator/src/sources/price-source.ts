@@ -68,6 +68,8 @@ export interface HttpRequestSpec {
 export interface SourceContext {
   /** Resolved API key, if the source has one configured. */
   readonly apiKey?: string;
+  /** REST base URL in use (configured or default), for sources whose auth depends on the host (CoinGecko pro vs demo). */
+  readonly baseUrl?: string;
 }
 
 export interface HttpSourceDefinition<TResponse = unknown> {
@@ -78,6 +80,11 @@ export interface HttpSourceDefinition<TResponse = unknown> {
   readonly defaultRps: number | null;
   /** How many pairs one request may carry; 1 = no batching. */
   readonly maxBatchSize: number;
+  /**
+   * Pairs share a request only when their keys are equal (frankfurter and exchangerate-host take
+   * one base currency per request). Absent = any pairs may share a request. Pure.
+   */
+  batchKey?(pair: Pair): string;
   /** Whether an API key is mandatory. */
   readonly requiresApiKey: boolean;
   /**
