@@ -7,11 +7,27 @@ describe('priceFor', () => {
   it('normalises numbers and decimal strings exactly', () => {
     expect(priceFor(pair, 67187.33)).toEqual({ pair, price: '67187.33' });
     expect(priceFor(pair, 1e-7)).toEqual({ pair, price: '0.0000001' });
-    expect(priceFor(pair, '0001.2300', 1_700_000_000_000)).toEqual({ pair, price: '1.23', sourceTimestampMs: 1_700_000_000_000 });
+    expect(priceFor(pair, '0001.2300', 1_700_000_000_000)).toEqual({
+      pair,
+      price: '1.23',
+      sourceTimestampMs: 1_700_000_000_000,
+    });
   });
 
   it('rejects zero, negative, non-numeric and missing prices as invalid_price', () => {
-    for (const raw of [0, '0.000', -1, '-0.5', 'abc', '', Number.NaN, Number.POSITIVE_INFINITY, null, undefined, {}]) {
+    for (const raw of [
+      0,
+      '0.000',
+      -1,
+      '-0.5',
+      'abc',
+      '',
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      null,
+      undefined,
+      {},
+    ]) {
       const result = priceFor(pair, raw);
       expect(isSourcePrice(result), String(raw)).toBe(false);
       if (!isSourcePrice(result)) expect(result.error.kind).toBe('invalid_price');
@@ -31,7 +47,9 @@ describe('failAll and upstreamText', () => {
   });
 
   it('keeps upstream text short, on one line and free of key-like tokens', () => {
-    expect(upstreamText('bad\n  key abcdefghijklmnopqrstuvwxyz0123456789 here')).toBe('bad key [redacted] here');
+    expect(upstreamText('bad\n  key abcdefghijklmnopqrstuvwxyz0123456789 here')).toBe(
+      'bad key [redacted] here',
+    );
     expect(upstreamText('x'.repeat(10) + ' ' + 'y '.repeat(200)).length).toBeLessThanOrEqual(161);
   });
 });

@@ -18,12 +18,23 @@ export function failAll(pairs: readonly Pair[], error: SourceError): SourcePairE
  * An upstream price (JSON number or decimal string) as a SourcePrice, or 'invalid_price' when it
  * is missing, non-numeric, zero or negative. `sourceTimestampMs` is kept only when it is a real instant.
  */
-export function priceFor(pair: Pair, raw: unknown, sourceTimestampMs?: number): SourcePrice | SourcePairError {
+export function priceFor(
+  pair: Pair,
+  raw: unknown,
+  sourceTimestampMs?: number,
+): SourcePrice | SourcePairError {
   const price =
-    typeof raw === 'number' ? numberToDecimalString(raw) : typeof raw === 'string' ? normalizeDecimal(raw) : undefined;
-  if (price === undefined) return pairError(pair, 'invalid_price', `price is not a number (${describe(raw)})`);
-  if (price === '0' || price.startsWith('-')) return pairError(pair, 'invalid_price', `price is not positive (${price})`);
-  const timestamped = sourceTimestampMs !== undefined && Number.isFinite(sourceTimestampMs) && sourceTimestampMs > 0;
+    typeof raw === 'number'
+      ? numberToDecimalString(raw)
+      : typeof raw === 'string'
+        ? normalizeDecimal(raw)
+        : undefined;
+  if (price === undefined)
+    return pairError(pair, 'invalid_price', `price is not a number (${describe(raw)})`);
+  if (price === '0' || price.startsWith('-'))
+    return pairError(pair, 'invalid_price', `price is not positive (${price})`);
+  const timestamped =
+    sourceTimestampMs !== undefined && Number.isFinite(sourceTimestampMs) && sourceTimestampMs > 0;
   return timestamped ? { pair, price, sourceTimestampMs } : { pair, price };
 }
 
