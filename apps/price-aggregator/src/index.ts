@@ -1,1 +1,10 @@
-export {};
+/** Types of the aggregator's HTTP API, for clients in this repository (the oracle nodes). */
+export type {
+  BatchResponse,
+  BatchRejectionReason,
+  PairAggregateResponse,
+  PairSourceQuote,
+  Rejection,
+  SourceQuoteResponse,
+} from './quotes/quotes.service.js';
+export type { FeedMessage } from './ws/price-feed.js';

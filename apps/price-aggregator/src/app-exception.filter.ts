@@ -1,0 +1,37 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Logger } from '@oracle/logger';
+import { QuoteError } from './quotes/quote-error.js';
+
+interface JsonResponse {
+  status(code: number): { json(body: unknown): void };
+}
+
+/** Every error leaves as the reference's JSON `{statusCode, timestamp, message}`. */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { statusCode, message } = describe(exception);
+    if (statusCode >= 500 && !(exception instanceof QuoteError))
+      this.logger.error({ err: exception }, 'Request failed');
+    host
+      .switchToHttp()
+      .getResponse<JsonResponse>()
+      .status(statusCode)
+      .json({ statusCode, timestamp: new Date().toISOString(), message });
+  }
+}
+
+function describe(exception: unknown): { statusCode: number; message: string } {
+  if (exception instanceof QuoteError) return { statusCode: exception.status, message: exception.message };
+  if (exception instanceof HttpException) {
+    const body = exception.getResponse();
+    const message =
+      typeof body === 'object' && body !== null && 'message' in body
+        ? String((body as { message: unknown }).message)
+        : exception.message;
+    return { statusCode: exception.getStatus(), message };
+  }
+  return { statusCode: 500, message: 'internal error' };
+}

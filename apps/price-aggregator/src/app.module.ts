@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from '@oracle/logger';
+import { AppExceptionFilter } from './app-exception.filter.js';
+import { ConfigModule, type AggregatorRuntime } from './config/config.module.js';
+import { LOGGER } from './config/config.tokens.js';
+import { HealthModule } from './health/health.module.js';
+import { MarketDataModule } from './market-data/market-data.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { QuotesModule } from './quotes/quotes.module.js';
+import { StreamsModule } from './streams/streams.module.js';
+import { WsModule } from './ws/ws.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: AggregatorRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(runtime),
+        MetricsModule,
+        QuotesModule,
+        StreamsModule,
+        HealthModule,
+        MarketDataModule,
+        WsModule,
+      ],
+      providers: [
+        {
+          provide: APP_FILTER,
+          useFactory: (logger: Logger) => new AppExceptionFilter(logger),
+          inject: [LOGGER],
+        },
+      ],
+    };
+  }
+}

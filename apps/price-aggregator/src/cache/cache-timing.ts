@@ -1,0 +1,30 @@
+/**
+ * How long a quote lives and when it is refetched, from the configuration:
+ * TTL = `pairsTtl` for (pair, source) > `pairsTtl` for the pair > `sources.<id>.ttlMs` > `cache.defaultTtlMs`;
+ * refetch lead = `sources.<id>.staleTriggerBeforeExpiry` > `refetch.staleTriggerBeforeExpiry`,
+ * at most half the TTL so a short-lived entry is not refetched the moment it arrives.
+ */
+import { SOURCE_CONFIG_KEYS, type PriceAggregatorConfigParsed } from '@oracle/config';
+import { pairKey, type Pair, type SourceId } from '../sources/price-source.js';
+
+export class CacheTiming {
+  constructor(private readonly config: PriceAggregatorConfigParsed) {}
+
+  ttlMs(source: SourceId, pair: Pair): number {
+    const key = pairKey(pair);
+    const matches = this.config.pairsTtl.filter((p) => p.pair === key);
+    return (
+      matches.find((p) => p.source === source)?.ttlMs ??
+      matches.find((p) => p.source === undefined)?.ttlMs ??
+      this.config.sources[SOURCE_CONFIG_KEYS[source]].ttlMs ??
+      this.config.cache.defaultTtlMs
+    );
+  }
+
+  refetchLeadMs(source: SourceId, pair: Pair): number {
+    const configured =
+      this.config.sources[SOURCE_CONFIG_KEYS[source]].staleTriggerBeforeExpiry ??
+      this.config.refetch.staleTriggerBeforeExpiry;
+    return Math.min(configured, Math.floor(this.ttlMs(source, pair) / 2));
+  }
+}

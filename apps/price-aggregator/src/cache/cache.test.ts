@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { priceAggregatorConfigSchema } from '@oracle/config';
+import { CacheTiming } from './cache-timing.js';
+import { PairRegistry } from './pair-registry.js';
+import { QuoteCache } from './quote-cache.js';
+import { planRefresh, type RefreshView } from './refresh-plan.js';
+
+const BTC = { base: 'BTC', quote: 'USD' };
+const ETH = { base: 'ETH', quote: 'USD' };
+
+class Clock {
+  constructor(public ms = 1_000_000) {}
+  readonly now = (): number => this.ms;
+}
+
+describe('QuoteCache', () => {
+  it('serves an entry until its TTL and never at or after it', () => {
+    const clock = new Clock();
+    const cache = new QuoteCache(clock.now);
+    cache.put('binance', { pair: BTC, price: '65000' }, 1_000, 'rest');
+    clock.ms += 999;
+    expect(cache.get('binance', BTC)?.price).toBe('65000');
+    clock.ms += 1;
+    expect(cache.get('binance', BTC)).toBeUndefined();
+    expect([...cache.fresh()]).toEqual([]);
+  });
+
+  it('restarts the TTL on every write and tells listeners', () => {
+    const clock = new Clock();
+    const cache = new QuoteCache(clock.now);
+    const seen: string[] = [];
+    cache.onUpdate((q) => seen.push(`${q.source}:${q.price}:${q.via}`));
+    cache.put('okx', { pair: BTC, price: '1' }, 1_000, 'rest');
+    clock.ms += 900;
+    cache.put('okx', { pair: BTC, price: '2' }, 1_000, 'stream');
+    clock.ms += 900;
+    expect(cache.get('okx', BTC)).toMatchObject({
+      price: '2',
+      receivedAtMs: 1_000_900,
+      expiresAtMs: 1_001_900,
+    });
+    expect(seen).toEqual(['okx:1:rest', 'okx:2:stream']);
+  });
+
+  it('evicts expired entries in bulk', () => {
+    const clock = new Clock();
+    const cache = new QuoteCache(clock.now);
+    cache.put('okx', { pair: BTC, price: '1' }, 100, 'rest');
+    cache.put('okx', { pair: ETH, price: '1' }, 1_000, 'rest');
+    clock.ms += 500;
+    expect(cache.evictExpired()).toBe(1);
+    expect([...cache.fresh()].map((q) => q.pair.base)).toEqual(['ETH']);
+  });
+});
+
+describe('CacheTiming', () => {
+  const timing = new CacheTiming(
+    priceAggregatorConfigSchema.parse({
+      cache: { defaultTtlMs: 60_000 },
+      refetch: { staleTriggerBeforeExpiry: 5_000 },
+      sources: { binance: { ttlMs: 10_000, staleTriggerBeforeExpiry: 2_000 }, okx: { ttlMs: 4_000 } },
+      pairsTtl: [
+        { pair: 'btc/usd', source: 'binance', ttlMs: 3_000 },
+        { pair: 'BTC/USD', ttlMs: 20_000 },
+      ],
+    }),
+  );
+
+  it('takes the most specific TTL', () => {
+    expect(timing.ttlMs('binance', BTC)).toBe(3_000);
+    expect(timing.ttlMs('okx', BTC)).toBe(20_000);
+    expect(timing.ttlMs('binance', ETH)).toBe(10_000);
+    expect(timing.ttlMs('kraken', ETH)).toBe(60_000);
+  });
+
+  it('refetches the configured lead before expiry, at most half the TTL', () => {
+    expect(timing.refetchLeadMs('binance', ETH)).toBe(2_000);
+    expect(timing.refetchLeadMs('kraken', ETH)).toBe(5_000);
+    expect(timing.refetchLeadMs('okx', ETH)).toBe(2_000);
+    expect(timing.refetchLeadMs('binance', BTC)).toBe(1_500);
+  });
+});
+
+describe('planRefresh', () => {
+  function setup() {
+    const clock = new Clock();
+    const cache = new QuoteCache(clock.now);
+    const registry = new PairRegistry();
+    const inFlight = new Set<string>();
+    const view: RefreshView = {
+      entry: (s, p) => cache.get(s, p),
+      leadMs: () => 1_000,
+      inFlight: (s, p) => inFlight.has(`${s}|${p.base}`),
+    };
+    return { clock, cache, registry, inFlight, view };
+  }
+
+  it('plans new registrations at once and cached ones at expiry minus the lead', () => {
+    const { clock, cache, registry, view } = setup();
+    registry.request('binance', BTC, clock.ms);
+    registry.request('binance', ETH, clock.ms);
+    registry.request('okx', BTC, clock.ms);
+    cache.put('binance', { pair: ETH, price: '3000' }, 5_000, 'rest');
+    const first = planRefresh(registry.all(), view, clock.ms);
+    expect(Object.fromEntries(first.due)).toEqual({ binance: [BTC], okx: [BTC] });
+    expect(first.nextDueAtMs).toBe(clock.ms + 4_000);
+    clock.ms += 4_000;
+    expect(Object.fromEntries(planRefresh(registry.all(), view, clock.ms).due)).toMatchObject({
+      binance: [BTC, ETH],
+    });
+  });
+
+  it('skips pairs in flight and honours spacing and failure backoff', () => {
+    const { clock, registry, inFlight, view } = setup();
+    registry.request('binance', BTC, clock.ms);
+    registry.request('binance', ETH, clock.ms);
+    inFlight.add('binance|BTC');
+    registry.fetchStarted('binance', ETH, clock.ms + 1_000);
+    registry.fetchFinished('binance', ETH, false, clock.ms + 2_000);
+    const plan = planRefresh(registry.all(), view, clock.ms);
+    expect(plan.due.size).toBe(0);
+    expect(plan.nextDueAtMs).toBe(clock.ms + 2_000);
+    expect(registry.get('binance', ETH)?.failures).toBe(1);
+  });
+});
+
+describe('PairRegistry', () => {
+  it('drops requested pairs idle for the timeout, never configured ones, and tells listeners', () => {
+    const registry = new PairRegistry();
+    const events: string[] = [];
+    registry.subscribe({
+      added: (s, pairs) => events.push(`+${s}:${pairs.map((p) => p.base).join()}`),
+      removed: (s, pairs) => events.push(`-${s}:${pairs.map((p) => p.base).join()}`),
+    });
+    registry.request('binance', BTC, 0, true);
+    registry.request('binance', ETH, 0);
+    registry.request('okx', ETH, 0);
+    registry.request('okx', ETH, 5_000);
+    expect(registry.removeInactive(10_001, 10_000).map((r) => `${r.source}:${r.pair.base}`)).toEqual([
+      'binance:ETH',
+    ]);
+    expect(registry.removeInactive(15_000, 10_000)).toEqual([]);
+    expect(registry.removeInactive(15_001, 10_000).map((r) => r.source)).toEqual(['okx']);
+    expect(registry.size).toBe(1);
+    expect(events).toEqual(['+binance:BTC', '+binance:ETH', '+okx:ETH', '-binance:ETH', '-okx:ETH']);
+  });
+});

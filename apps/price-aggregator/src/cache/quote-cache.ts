@@ -1,0 +1,81 @@
+/**
+ * Latest quote per (source, pair), each with its own expiry. An entry is never served at or past
+ * its expiry: reading it evicts it. Listeners hear about every write (REST or stream).
+ */
+import { pairKey, type Pair, type SourceId, type SourcePrice } from '../sources/price-source.js';
+
+export interface CachedQuote {
+  readonly source: SourceId;
+  readonly pair: Pair;
+  readonly price: string;
+  readonly receivedAtMs: number;
+  readonly expiresAtMs: number;
+  readonly sourceTimestampMs?: number;
+  readonly via: 'rest' | 'stream';
+}
+
+export type CacheListener = (quote: CachedQuote) => void;
+
+export const cacheKey = (source: SourceId, pair: Pair): string => `${source}|${pairKey(pair)}`;
+
+export class QuoteCache {
+  private readonly entries = new Map<string, CachedQuote>();
+  private readonly listeners = new Set<CacheListener>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  put(source: SourceId, quote: SourcePrice, ttlMs: number, via: CachedQuote['via']): CachedQuote {
+    const receivedAtMs = this.now();
+    const entry: CachedQuote = {
+      source,
+      pair: quote.pair,
+      price: quote.price,
+      receivedAtMs,
+      expiresAtMs: receivedAtMs + ttlMs,
+      ...(quote.sourceTimestampMs === undefined ? {} : { sourceTimestampMs: quote.sourceTimestampMs }),
+      via,
+    };
+    this.entries.set(cacheKey(source, quote.pair), entry);
+    for (const listener of this.listeners) listener(entry);
+    return entry;
+  }
+
+  /** The entry if it has not expired; an expired entry is removed and reported as absent. */
+  get(source: SourceId, pair: Pair): CachedQuote | undefined {
+    const key = cacheKey(source, pair);
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAtMs <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  delete(source: SourceId, pair: Pair): void {
+    this.entries.delete(cacheKey(source, pair));
+  }
+
+  /** Removes every expired entry; returns how many. */
+  evictExpired(): number {
+    const now = this.now();
+    let evicted = 0;
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAtMs <= now) {
+        this.entries.delete(key);
+        evicted++;
+      }
+    }
+    return evicted;
+  }
+
+  /** Live (unexpired) entries. */
+  *fresh(): IterableIterator<CachedQuote> {
+    const now = this.now();
+    for (const entry of this.entries.values()) if (entry.expiresAtMs > now) yield entry;
+  }
+
+  onUpdate(listener: CacheListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

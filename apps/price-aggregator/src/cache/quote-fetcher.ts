@@ -1,0 +1,164 @@
+/**
+ * Fetches quotes of one source into the cache. Concurrent fetches of the same (source, pair)
+ * share one upstream request (SingleFlight); many pairs of one source go out in requests of up to
+ * the source's maxBatchSize. Outcomes update the source's availability and the registrations'
+ * spacing and failure backoff.
+ */
+import { backoffDelayMs, err, ok, SingleFlight, type BackoffPolicy, type Result } from '@oracle/core';
+import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
+import type { HttpSourceRunner, QuoteResult } from '../sources/http-source-runner.js';
+import { pairKey, type Pair, type SourceError, type SourceId } from '../sources/price-source.js';
+import type { SourceSettings } from '../sources/source-catalog.js';
+import type { SourceStatusBoard } from '../sources/source-status.js';
+import type { CacheTiming } from './cache-timing.js';
+import type { PairRegistry } from './pair-registry.js';
+import { cacheKey, type CachedQuote, type QuoteCache } from './quote-cache.js';
+
+export type FetchOutcome = Result<CachedQuote, SourceError>;
+
+/** Why a fetch happens: a caller is waiting, or the refresh scheduler keeps an entry warm. */
+export type FetchPurpose = 'request' | 'refetch';
+
+/** Delay before a registration whose fetch failed is tried again (no jitter: one timer serves many). */
+export const failedFetchBackoff: BackoffPolicy = {
+  initialDelayMs: 1_000,
+  maxDelayMs: 10_000,
+  multiplier: 2,
+  jitter: 0,
+};
+
+/** Errors about one pair, not about the source: the source itself answered. */
+const PAIR_LEVEL: ReadonlySet<SourceError['kind']> = new Set(['not_found', 'unsupported']);
+
+export interface QuoteFetcherDeps {
+  readonly runner: Pick<HttpSourceRunner, 'fetchQuotes'>;
+  readonly cache: QuoteCache;
+  readonly registry: PairRegistry;
+  readonly timing: CacheTiming;
+  readonly status: SourceStatusBoard;
+  readonly metrics: AggregatorMetrics;
+  readonly minTimeBetweenRefreshesMs: number;
+  readonly now?: () => number;
+}
+
+export class QuoteFetcher {
+  private readonly flight = new SingleFlight<string, FetchOutcome>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: QuoteFetcherDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  inFlight(source: SourceId, pair: Pair): boolean {
+    return this.flight.has(cacheKey(source, pair));
+  }
+
+  /** One outcome per pair, in order. Pairs already being fetched join that fetch. */
+  fetch(source: SourceSettings, pairs: readonly Pair[], purpose: FetchPurpose): Promise<FetchOutcome[]> {
+    const fresh = uniquePairs(pairs).filter((p) => !this.inFlight(source.id, p));
+    for (let i = 0; i < fresh.length; i += source.maxBatchSize) {
+      const chunk = fresh.slice(i, i + source.maxBatchSize);
+      const outcomes = this.fetchChunk(source, chunk, purpose);
+      for (const pair of chunk) {
+        void this.flight.run(cacheKey(source.id, pair), () =>
+          outcomes.then((byPair) => byPair.get(pairKey(pair)) as FetchOutcome),
+        );
+      }
+    }
+    return Promise.all(
+      pairs.map((pair) =>
+        this.flight.run(cacheKey(source.id, pair), () =>
+          this.fetchChunk(source, [pair], purpose).then((m) => m.get(pairKey(pair)) as FetchOutcome),
+        ),
+      ),
+    );
+  }
+
+  private async fetchChunk(
+    source: SourceSettings,
+    pairs: readonly Pair[],
+    purpose: FetchPurpose,
+  ): Promise<Map<string, FetchOutcome>> {
+    const { registry, metrics } = this.deps;
+    const startedAtMs = this.now();
+    for (const pair of pairs)
+      registry.fetchStarted(source.id, pair, startedAtMs + this.deps.minTimeBetweenRefreshesMs);
+
+    const outcomes = new Map<string, FetchOutcome>();
+    const supported = pairs.filter((pair) => {
+      if (source.http.supports(pair)) return true;
+      outcomes.set(
+        pairKey(pair),
+        err({ kind: 'unsupported', message: `${source.id} cannot quote ${pairKey(pair)}` }),
+      );
+      return false;
+    });
+    if (supported.length > 0) {
+      const response = await this.deps.runner.fetchQuotes(source, supported);
+      this.store(source, supported, response, outcomes);
+    }
+
+    const finishedAtMs = this.now();
+    let anyFailed = false;
+    for (const pair of pairs) {
+      const outcome = outcomes.get(pairKey(pair)) as FetchOutcome;
+      anyFailed ||= !outcome.ok;
+      const failures = registry.get(source.id, pair)?.failures ?? 0;
+      registry.fetchFinished(
+        source.id,
+        pair,
+        outcome.ok,
+        finishedAtMs + backoffDelayMs(failedFetchBackoff, failures),
+      );
+    }
+    if (purpose === 'refetch' && supported.length > 0) {
+      metrics.refetchOperations.inc({ source: source.id, result: anyFailed ? 'failure' : 'success' });
+      metrics.refetchDuration.observe((finishedAtMs - startedAtMs) / 1000);
+    }
+    return outcomes;
+  }
+
+  /** Caches the prices of a response, records every pair's outcome and the source's availability. */
+  private store(
+    source: SourceSettings,
+    pairs: readonly Pair[],
+    response: Result<QuoteResult[], SourceError>,
+    outcomes: Map<string, FetchOutcome>,
+  ): void {
+    const { cache, timing, status } = this.deps;
+    if (!response.ok) {
+      for (const pair of pairs) outcomes.set(pairKey(pair), response);
+      if (!PAIR_LEVEL.has(response.error.kind)) status.failed(source.id, response.error, this.now());
+      return;
+    }
+    const wanted = new Set(pairs.map(pairKey));
+    for (const result of response.value) {
+      const key = pairKey(result.pair);
+      if (!wanted.has(key)) continue;
+      outcomes.set(
+        key,
+        'error' in result
+          ? err(result.error)
+          : ok(cache.put(source.id, result, timing.ttlMs(source.id, result.pair), 'rest')),
+      );
+    }
+    for (const pair of pairs) {
+      if (!outcomes.has(pairKey(pair))) {
+        outcomes.set(
+          pairKey(pair),
+          err({ kind: 'not_found', message: `${source.id} returned no price for ${pairKey(pair)}` }),
+        );
+      }
+    }
+    const results = pairs.map((pair) => outcomes.get(pairKey(pair)) as FetchOutcome);
+    const sourceFailure = results.every((r) => !r.ok)
+      ? results.find((r) => !r.ok && !PAIR_LEVEL.has(r.error.kind))
+      : undefined;
+    if (sourceFailure && !sourceFailure.ok) status.failed(source.id, sourceFailure.error, this.now());
+    else status.succeeded(source.id, this.now());
+  }
+}
+
+function uniquePairs(pairs: readonly Pair[]): Pair[] {
+  return [...new Map(pairs.map((p) => [pairKey(p), p])).values()];
+}

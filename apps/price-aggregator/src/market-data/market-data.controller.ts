@@ -1,0 +1,34 @@
+import { Controller, Get, HttpCode, Inject, NotFoundException, Post } from '@nestjs/common';
+import { CoingeckoGlobal, type GlobalMarketData, type GlobalMarketStatus } from './coingecko-global.js';
+
+@Controller('market-data/global')
+export class MarketDataController {
+  constructor(@Inject(CoingeckoGlobal) private readonly global: CoingeckoGlobal) {}
+
+  /** Cached CoinGecko global data; 404 until the first successful fetch (or when disabled). */
+  @Get()
+  data(): GlobalMarketData {
+    const data = this.global.data;
+    if (!data)
+      throw new NotFoundException(
+        this.global.status().enabled
+          ? 'global market data not available yet'
+          : 'global market data is disabled',
+      );
+    return data;
+  }
+
+  @Get('status')
+  status(): GlobalMarketStatus {
+    return this.global.status();
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  async refresh(): Promise<{ message: string }> {
+    if (!this.global.status().enabled) throw new NotFoundException('global market data is disabled');
+    return {
+      message: (await this.global.refresh()) ? 'refreshed' : 'refresh failed; serving the previous data',
+    };
+  }
+}

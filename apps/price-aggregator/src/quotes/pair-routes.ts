@@ -1,0 +1,71 @@
+/**
+ * Which sources answer for a pair, and under which symbol: the configured `pairs[]` entry (with
+ * per-source symbol overrides such as binance BTC/USDT for BTC/USD), else every enabled source
+ * that supports the pair. Also the aggregation policy of each pair.
+ */
+import type { PriceAggregatorConfigParsed } from '@oracle/config';
+import type { AggregationPolicy } from '../aggregation/aggregate.js';
+import { pairKey, type Pair } from '../sources/price-source.js';
+import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
+
+export interface PairRoute {
+  readonly source: SourceSettings;
+  /** The pair as asked of this source. */
+  readonly symbol: Pair;
+}
+
+type ConfiguredPair = PriceAggregatorConfigParsed['pairs'][number];
+
+export class PairRoutes {
+  private readonly configured: ReadonlyMap<string, ConfiguredPair>;
+
+  constructor(
+    private readonly config: PriceAggregatorConfigParsed,
+    private readonly catalog: SourceCatalog,
+  ) {
+    this.configured = new Map(config.pairs.map((p) => [p.pair, p]));
+  }
+
+  routes(pair: Pair): PairRoute[] {
+    const entry = this.configured.get(pairKey(pair));
+    if (!entry)
+      return this.catalog
+        .enabled()
+        .filter((s) => s.http.supports(pair))
+        .map((source) => ({ source, symbol: pair }));
+    return entry.sources.flatMap((ref) => {
+      const { source: id, symbol } = typeof ref === 'string' ? { source: ref, symbol: undefined } : ref;
+      const source = this.catalog.get(id);
+      return source?.enabled ? [{ source, symbol: symbol ? (parsePair(symbol) ?? pair) : pair }] : [];
+    });
+  }
+
+  policy(pair: Pair): AggregationPolicy {
+    const entry = this.configured.get(pairKey(pair));
+    return {
+      minSources: entry?.minSources ?? this.config.aggregation.minSources,
+      maxDeviationPpb: entry?.maxDeviationPpb ?? this.config.aggregation.maxDeviationPpb,
+    };
+  }
+
+  configuredPairs(): Pair[] {
+    return [...this.configured.keys()].flatMap((key) => parsePair(key) ?? []);
+  }
+}
+
+const SYMBOL = /^[A-Za-z0-9._-]{1,30}$/;
+
+/** "BTC/USD" or "BTC-USD" (when neither symbol contains a dash) → upper-case Pair; undefined if malformed. */
+export function parsePair(text: string): Pair | undefined {
+  const parts = text.includes('/') ? text.split('/') : text.split('-');
+  if (parts.length !== 2) return undefined;
+  const [base, quote] = parts as [string, string];
+  return symbolPair(base, quote);
+}
+
+/** Two symbols → upper-case Pair; undefined if either is malformed. */
+export function symbolPair(base: string, quote: string): Pair | undefined {
+  return SYMBOL.test(base) && SYMBOL.test(quote)
+    ? { base: base.toUpperCase(), quote: quote.toUpperCase() }
+    : undefined;
+}

@@ -1,0 +1,68 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import type { PriceAggregatorConfigParsed } from '@oracle/config';
+import { CacheModule } from '../cache/cache.module.js';
+import { PairRegistry } from '../cache/pair-registry.js';
+import { QuoteCache } from '../cache/quote-cache.js';
+import { QuoteFetcher } from '../cache/quote-fetcher.js';
+import { AGGREGATOR_CONFIG } from '../config/config.tokens.js';
+import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
+import { SourceCatalog } from '../sources/source-catalog.js';
+import { SourceStatusBoard } from '../sources/source-status.js';
+import { PairRoutes } from './pair-routes.js';
+import { QuotesController } from './quotes.controller.js';
+import { QuotesService } from './quotes.service.js';
+
+@Module({
+  imports: [CacheModule],
+  controllers: [QuotesController],
+  providers: [
+    {
+      provide: PairRoutes,
+      useFactory: (config: PriceAggregatorConfigParsed, catalog: SourceCatalog) =>
+        new PairRoutes(config, catalog),
+      inject: [AGGREGATOR_CONFIG, SourceCatalog],
+    },
+    {
+      provide: QuotesService,
+      useFactory: (
+        catalog: SourceCatalog,
+        routes: PairRoutes,
+        registry: PairRegistry,
+        cache: QuoteCache,
+        fetcher: QuoteFetcher,
+        status: SourceStatusBoard,
+        metrics: AggregatorMetrics,
+        config: PriceAggregatorConfigParsed,
+      ) =>
+        new QuotesService({
+          catalog,
+          routes,
+          registry,
+          cache,
+          fetcher,
+          status,
+          metrics,
+          requestTimeoutMs: config.quotes.requestTimeoutMs,
+        }),
+      inject: [
+        SourceCatalog,
+        PairRoutes,
+        PairRegistry,
+        QuoteCache,
+        QuoteFetcher,
+        SourceStatusBoard,
+        AggregatorMetrics,
+        AGGREGATOR_CONFIG,
+      ],
+    },
+  ],
+  exports: [CacheModule, PairRoutes, QuotesService],
+})
+export class QuotesModule implements OnModuleInit {
+  constructor(@Inject(QuotesService) private readonly quotes: QuotesService) {}
+
+  /** Configured pairs are registered before anything starts, so the first refresh plan fetches them. */
+  onModuleInit(): void {
+    this.quotes.registerConfiguredPairs();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The sources as this process uses them: each registered definition joined with its
+ * configuration (`sources.<key>`) and secrets. Pure lookups, no I/O.
+ */
+import {
+  SOURCE_CONFIG_KEYS,
+  type PriceAggregatorConfigParsed,
+  type SourceConfigParsed,
+} from '@oracle/config';
+import type { AggregatorSecrets } from '../config/aggregator-secrets.js';
+import type {
+  HttpSourceDefinition,
+  PriceSourceModule,
+  SourceContext,
+  SourceId,
+  StreamSourceDefinition,
+} from './price-source.js';
+
+export interface SourceSettings {
+  readonly id: SourceId;
+  readonly http: HttpSourceDefinition<unknown>;
+  /** The stream definition when the source has one and `stream.enabled`; otherwise undefined. */
+  readonly stream: StreamSourceDefinition | undefined;
+  readonly config: SourceConfigParsed;
+  /** Usable: enabled in the configuration and, if the source requires one, with an API key. */
+  readonly enabled: boolean;
+  /** Why the source is not usable, when it is not. */
+  readonly disabledReason: string | undefined;
+  readonly baseUrl: string;
+  /** `sources.<key>.wsUrl` when configured (tests), else the stream's default. */
+  readonly wsUrl: string | undefined;
+  readonly maxBatchSize: number;
+  readonly rps: number | null;
+  readonly context: SourceContext;
+  /** `useProxy`: a URL, true (the global proxy) or false. */
+  readonly proxy: SourceConfigParsed['useProxy'];
+}
+
+export class SourceCatalog {
+  private readonly byId: ReadonlyMap<SourceId, SourceSettings>;
+
+  constructor(
+    modules: readonly PriceSourceModule[],
+    config: PriceAggregatorConfigParsed,
+    secrets: AggregatorSecrets,
+  ) {
+    this.byId = new Map(modules.map((module) => [module.http.id, settingsOf(module, config, secrets)]));
+  }
+
+  /** A registered source, usable or not. */
+  get(id: SourceId): SourceSettings | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): SourceSettings[] {
+    return [...this.byId.values()];
+  }
+
+  enabled(): SourceSettings[] {
+    return this.all().filter((s) => s.enabled);
+  }
+}
+
+function settingsOf(
+  module: PriceSourceModule,
+  config: PriceAggregatorConfigParsed,
+  secrets: AggregatorSecrets,
+): SourceSettings {
+  const id = module.http.id;
+  const sourceConfig = config.sources[SOURCE_CONFIG_KEYS[id]];
+  const apiKey = secrets.apiKey(id)?.reveal();
+  const missingKey = module.http.requiresApiKey && !apiKey;
+  const disabledReason = !sourceConfig.enabled
+    ? `${id} is disabled in the configuration`
+    : missingKey
+      ? `${id} requires an API key (sources.${SOURCE_CONFIG_KEYS[id]}.apiKey)`
+      : undefined;
+  return {
+    id,
+    http: module.http,
+    stream: sourceConfig.stream.enabled ? module.stream : undefined,
+    config: sourceConfig,
+    enabled: disabledReason === undefined,
+    disabledReason,
+    baseUrl: (sourceConfig.baseUrl ?? module.http.defaultBaseUrl).replace(/\/+$/, ''),
+    wsUrl: sourceConfig.wsUrl,
+    maxBatchSize: sourceConfig.maxBatchSize ?? module.http.maxBatchSize,
+    rps: sourceConfig.rps === undefined ? module.http.defaultRps : sourceConfig.rps,
+    context: apiKey ? { apiKey } : {},
+    proxy: sourceConfig.useProxy,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * One StreamClient per enabled streaming source, following the pair registry: registered pairs
+ * are subscribed, dropped pairs unsubscribed. Stream prices of registered pairs go into the cache
+ * (stream-first: a streamed entry stays fresh, so REST refetches only cover pairs the stream
+ * leaves silent).
+ */
+import type { Logger } from '@oracle/logger';
+import type { CacheTiming } from '../cache/cache-timing.js';
+import type { PairRegistry } from '../cache/pair-registry.js';
+import type { QuoteCache } from '../cache/quote-cache.js';
+import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
+import { checkedPrice } from '../sources/checked-price.js';
+import type { HttpSourceRunner } from '../sources/http-source-runner.js';
+import type { SourceId } from '../sources/price-source.js';
+import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
+import { StreamClient } from './stream-client.js';
+
+export interface StreamSupervisorDeps {
+  readonly catalog: SourceCatalog;
+  readonly registry: PairRegistry;
+  readonly cache: QuoteCache;
+  readonly timing: CacheTiming;
+  readonly runner: HttpSourceRunner;
+  readonly metrics: AggregatorMetrics;
+  readonly logger: Logger;
+}
+
+export class StreamSupervisor {
+  private readonly clients = new Map<SourceId, StreamClient>();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly deps: StreamSupervisorDeps) {}
+
+  start(): void {
+    for (const source of this.deps.catalog.enabled()) {
+      if (!source.stream) continue;
+      const client = this.clientFor(source);
+      this.clients.set(source.id, client);
+      client.add(this.deps.registry.forSource(source.id).map((r) => r.pair));
+    }
+    this.unsubscribe = this.deps.registry.subscribe({
+      added: (source, pairs) => this.clients.get(source)?.add(pairs),
+      removed: (source, pairs) => this.clients.get(source)?.remove(pairs),
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    for (const client of this.clients.values()) client.stop();
+  }
+
+  /** Source ids with an open stream. */
+  openStreams(): SourceId[] {
+    return [...this.clients].filter(([, c]) => c.isOpen).map(([id]) => id);
+  }
+
+  private clientFor(source: SourceSettings): StreamClient {
+    const { registry, cache, timing, runner, metrics, logger } = this.deps;
+    const definition = source.stream;
+    if (!definition) throw new Error(`${source.id} has no stream`);
+    const stream = source.config.stream;
+    const labels = { source: source.id };
+    metrics.websocketConnections.set(labels, 0);
+    const negotiate = definition.negotiate;
+    return new StreamClient({
+      definition,
+      configuredWsUrl: source.wsUrl,
+      context: source.context,
+      heartbeatIntervalMs: stream.heartbeatIntervalMs,
+      reconnect: {
+        initialDelayMs: stream.reconnectInitialDelayMs,
+        maxDelayMs: stream.reconnectMaxDelayMs,
+        multiplier: 2,
+        jitter: 0.2,
+      },
+      ...(negotiate
+        ? {
+            negotiate: () =>
+              runner.request(source, negotiate.request(source.context), negotiate.responseSchema),
+          }
+        : {}),
+      logger: logger.child({ stream: source.id }),
+      events: {
+        prices: (prices) => {
+          for (const price of prices) {
+            if (!registry.get(source.id, price.pair)) continue;
+            const checked = checkedPrice(source.id, price);
+            if ('error' in checked) metrics.sourceErrors.inc({ source: source.id, kind: checked.error.kind });
+            else cache.put(source.id, checked, timing.ttlMs(source.id, checked.pair), 'stream');
+          }
+        },
+        error: (error) => metrics.sourceErrors.inc({ source: source.id, kind: error.kind }),
+        frame: () => metrics.websocketMessages.inc(labels),
+        connection: (open) => metrics.websocketConnections.set(labels, open ? 1 : 0),
+        reconnecting: () => metrics.websocketReconnects.inc(labels),
+      },
+    });
+  }
+}
