@@ -6,6 +6,8 @@ import { spawnService } from './spawn-service.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface PushgatewayOptions {
+  /** Listen on this loopback port (e.g. to bring a target back where a client already points); a free one by default. */
+  readonly port?: number;
   /**
    * Require basic auth (Pushgateway's --web.config.file). Pushgateway stores only a bcrypt hash,
    * so the caller gives both: the hash for the server, the password for readiness checks.
@@ -25,7 +27,7 @@ export interface RunningPushgateway {
 export async function startPushgateway(options: PushgatewayOptions = {}): Promise<RunningPushgateway> {
   const dir = await makeTempDir('pushgateway');
   try {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
     const args = [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn'];
     const headers: Record<string, string> = {};

@@ -5,6 +5,8 @@ import { spawnService } from './spawn-service.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface VictoriaMetricsOptions {
+  /** Listen on this loopback port (e.g. to bring a target back where a client already points); a free one by default. */
+  readonly port?: number;
   /** Require basic auth on every endpoint (-httpAuth.username / -httpAuth.password). */
   readonly httpAuth?: { readonly username: string; readonly password: string };
 }
@@ -27,7 +29,7 @@ export async function startVictoriaMetrics(
 ): Promise<RunningVictoriaMetrics> {
   const dir = await makeTempDir('victoria-metrics');
   try {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
     const args = [
       `-httpListenAddr=127.0.0.1:${port}`,

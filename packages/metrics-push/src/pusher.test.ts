@@ -1,0 +1,137 @@
+import { PassThrough } from 'node:stream';
+import { createLogger } from '@oracle/logger';
+import { Registry, Gauge } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import type { MetricsPushConfig } from './config.js';
+import { pushConfig, PUSH_PASSWORD } from './fixtures/config.js';
+import { createMetricsPusher } from './pusher.js';
+
+const noDelay = { initialDelayMs: 1, maxDelayMs: 1, multiplier: 1, jitter: 0 };
+
+function setup(
+  config: MetricsPushConfig,
+  respond: (call: number, signal: AbortSignal) => Promise<Response> | Response,
+) {
+  const registry = new Registry();
+  new Gauge({ name: 'answer', help: 'The answer.', registers: [registry] }).set(42);
+  const logStream = new PassThrough();
+  let logs = '';
+  logStream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+  const calls: Array<{ url: string; body: string; auth: string | null }> = [];
+  const fetchImpl: typeof fetch = async (input, init) => {
+    calls.push({
+      url: String(input),
+      body: String(init?.body),
+      auth: new Headers(init?.headers).get('authorization'),
+    });
+    return respond(calls.length, init?.signal ?? new AbortController().signal);
+  };
+  const pusher = createMetricsPusher({
+    registry,
+    config,
+    logger: createLogger({ service: 'test', level: 'debug', destination: logStream }),
+    fetchImpl,
+    backoff: noDelay,
+  });
+  const count = async (result: string): Promise<number> => {
+    const metric = await registry.getSingleMetric('metrics_push_total')?.get();
+    return metric?.values.find((v) => v.labels.result === result)?.value ?? Number.NaN;
+  };
+  return { pusher, calls, count, logs: () => logs };
+}
+
+const pushgateway = pushConfig({ url: 'http://127.0.0.1:9/', targets: [] });
+
+describe('createMetricsPusher', () => {
+  it('retries a 503 within the interval and counts one success', async () => {
+    const { pusher, calls, count } = setup(
+      pushgateway,
+      (n) => new Response('busy', { status: n < 3 ? 503 : 200 }),
+    );
+    const outcomes = await pusher.pushNow();
+    expect(outcomes).toEqual([{ target: 'pushgateway:127.0.0.1:9', ok: true, attempts: 3 }]);
+    expect(calls).toHaveLength(3);
+    expect(calls[0]?.body).toMatch(/^answer 42$/m);
+    expect(await count('success')).toBe(1);
+    expect(await count('failure')).toBe(0);
+  });
+
+  it('counts a rejected push as a failure without retrying, throwing, or logging the password', async () => {
+    const { pusher, calls, count, logs } = setup(
+      pushgateway,
+      () => new Response('unauthorized', { status: 401 }),
+    );
+    const [outcome] = await pusher.pushNow();
+    expect(outcome).toMatchObject({ ok: false, attempts: 1, error: 'HTTP 401: unauthorized' });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.auth).toBe(`Basic ${Buffer.from(`pusher:${PUSH_PASSWORD}`).toString('base64')}`);
+    expect(await count('failure')).toBe(1);
+    expect(logs()).toContain('Metrics push failed');
+    expect(logs()).not.toContain(PUSH_PASSWORD);
+    expect(logs()).not.toContain(Buffer.from(`pusher:${PUSH_PASSWORD}`).toString('base64'));
+  });
+
+  it('gives up on an unreachable target when the next push is due', async () => {
+    const config = { ...pushgateway, intervalMs: 300, timeoutMs: 50 };
+    const { pusher, calls } = setup(config, () =>
+      Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })),
+    );
+    const started = Date.now();
+    const [outcome] = await pusher.pushNow();
+    expect(outcome).toMatchObject({ ok: false, error: 'network error: ECONNREFUSED' });
+    expect(calls.length).toBeGreaterThan(1);
+    expect(Date.now() - started).toBeLessThan(config.intervalMs + 100);
+  });
+
+  it('never runs two pushes at once', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { pusher, calls } = setup(pushgateway, async () => (await gate, new Response('', { status: 200 })));
+    const first = pusher.pushNow();
+    const second = pusher.pushNow();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toHaveLength(1);
+    release();
+    expect(await second).toEqual(await first);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('pushes soon after start, then every interval, and once more on stop', async () => {
+    const config = { ...pushgateway, intervalMs: 150 };
+    const { pusher, calls } = setup(config, () => new Response('', { status: 200 }));
+    pusher.start();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const beforeStop = calls.length;
+    expect(beforeStop).toBeGreaterThanOrEqual(2);
+    expect(beforeStop).toBeLessThanOrEqual(4);
+    await pusher.stop();
+    expect(calls.length).toBe(beforeStop + 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(calls.length).toBe(beforeStop + 1);
+  });
+
+  it('bounds the last push on stop by timeoutMs', async () => {
+    const config = { ...pushgateway, timeoutMs: 100 };
+    // Like fetch, the hanging request gives up when its signal aborts.
+    const hang = (_: number, signal: AbortSignal) =>
+      new Promise<Response>((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason)),
+      );
+    const { pusher } = setup(config, hang);
+    pusher.start();
+    const started = Date.now();
+    await pusher.stop();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('does nothing when disabled', async () => {
+    const { pusher, calls } = setup(
+      { ...pushgateway, enabled: false },
+      () => new Response('', { status: 200 }),
+    );
+    pusher.start();
+    expect(await pusher.pushNow()).toEqual([]);
+    await pusher.stop();
+    expect(calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { resolveTargets } from './config.js';
+import { pushConfig, PUSH_PASSWORD } from './fixtures/config.js';
+import { buildPushRequests, EXPOSITION_CONTENT_TYPE, type PushLabels } from './requests.js';
+
+const labels: PushLabels = {
+  job: 'price-aggregator',
+  instance: 'tee-1',
+  environment: 'test',
+  groupingLabels: { service: 'aggregator', region: 'eu/west' },
+  ttlSeconds: 3600,
+};
+const body = '# TYPE m gauge\nm{a="1"} 1\nm{a="2"} 2\nm{a="3"} 3\n';
+
+describe('buildPushRequests', () => {
+  it('Pushgateway: one PUT of the body as is, the identity and ttl in the grouping path, basic auth', () => {
+    const [target] = resolveTargets(
+      pushConfig({ url: 'http://127.0.0.1:9091/', headers: { 'X-Org': '1' }, targets: [] }),
+    );
+    const requests = buildPushRequests(target!, body, labels, 2);
+    expect(requests).toHaveLength(1);
+    const [put] = requests;
+    expect(put?.method).toBe('PUT');
+    expect(put?.url).toBe(
+      'http://127.0.0.1:9091/metrics/job/price-aggregator/service/aggregator/region@base64/ZXUvd2VzdA/instance/tee-1/environment/test/ttl/3600',
+    );
+    expect(put?.body).toBe(body);
+    expect(put?.headers.get('content-type')).toBe(EXPOSITION_CONTENT_TYPE);
+    expect(put?.headers.get('x-org')).toBe('1');
+    expect(put?.headers.get('authorization')).toBe(
+      `Basic ${Buffer.from(`pusher:${PUSH_PASSWORD}`).toString('base64')}`,
+    );
+  });
+
+  it('VictoriaMetrics: POSTs of batchSize samples, each line labelled, no ttl label', () => {
+    const [target] = resolveTargets(
+      pushConfig({ url: 'http://vm:8428/api/v1/import/prometheus', targets: [] }, 'none'),
+    );
+    const requests = buildPushRequests(target!, body, labels, 2);
+    expect(requests.map((r) => [r.method, r.url])).toEqual([
+      ['POST', 'http://vm:8428/api/v1/import/prometheus'],
+      ['POST', 'http://vm:8428/api/v1/import/prometheus'],
+    ]);
+    const identity =
+      'service="aggregator",region="eu/west",job="price-aggregator",instance="tee-1",environment="test"';
+    expect(requests[0]?.body).toBe(`# TYPE m gauge\nm{a="1",${identity}} 1\nm{a="2",${identity}} 2\n`);
+    expect(requests[1]?.body).toBe(`# TYPE m gauge\nm{a="3",${identity}} 3\n`);
+    expect(requests[0]?.headers.has('authorization')).toBe(false);
+  });
+});

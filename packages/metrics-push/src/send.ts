@@ -1,0 +1,63 @@
+import { err, ok, type Result } from '@oracle/core';
+import type { PushRequest } from './requests.js';
+
+export type PushError =
+  | { readonly kind: 'http'; readonly status: number; readonly detail: string }
+  | { readonly kind: 'network'; readonly detail: string }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'aborted' };
+
+/** Worth another attempt: the network, a timeout, 408, 429 and 5xx. Not 4xx (bad body, wrong credentials). */
+export function isRetryable(error: PushError): boolean {
+  if (error.kind === 'http') return error.status === 408 || error.status === 429 || error.status >= 500;
+  return error.kind !== 'aborted';
+}
+
+export function describePushError(error: PushError): string {
+  switch (error.kind) {
+    case 'http':
+      return `HTTP ${error.status}${error.detail ? `: ${error.detail}` : ''}`;
+    case 'network':
+      return `network error: ${error.detail}`;
+    case 'timeout':
+      return 'timed out';
+    case 'aborted':
+      return 'aborted';
+  }
+}
+
+function networkDetail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  if (cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string')
+    return cause.code;
+  return error.message;
+}
+
+/** Sends one request; resolves to a Result, never throws. The response body is read (and quoted, shortened) only on errors. */
+export async function sendPushRequest(
+  fetchImpl: typeof fetch,
+  request: PushRequest,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Result<void, PushError>> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetchImpl(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.any([signal, timeout]),
+    });
+    if (response.ok) {
+      await response.body?.cancel();
+      return ok(undefined);
+    }
+    const detail = (await response.text().catch(() => '')).trim().slice(0, 200);
+    return err({ kind: 'http', status: response.status, detail });
+  } catch (error) {
+    if (timeout.aborted) return err({ kind: 'timeout' });
+    if (signal.aborted) return err({ kind: 'aborted' });
+    return err({ kind: 'network', detail: networkDetail(error) });
+  }
+}
