@@ -19,7 +19,9 @@ export const compilerSettings = {
 async function solidityFiles(dir) {
   const entries = await readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? solidityFiles(join(dir, e.name)) : e.name.endsWith('.sol') ? [join(dir, e.name)] : [])),
+    entries.map((e) =>
+      e.isDirectory() ? solidityFiles(join(dir, e.name)) : e.name.endsWith('.sol') ? [join(dir, e.name)] : [],
+    ),
   );
   return nested.flat().sort();
 }
@@ -58,7 +60,10 @@ export async function compileContracts(dirs) {
         abi: out.abi,
         bytecode: '0x' + out.evm.bytecode.object,
         deployedBytecode: '0x' + out.evm.deployedBytecode.object,
-        compiler: { version: solc.version(), settings: { optimizer: compilerSettings.optimizer, evmVersion: compilerSettings.evmVersion } },
+        compiler: {
+          version: solc.version(),
+          settings: { optimizer: compilerSettings.optimizer, evmVersion: compilerSettings.evmVersion },
+        },
       };
     }
   }
@@ -75,5 +80,7 @@ export async function writeArtifacts(artifacts, outDir) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const artifacts = await compileContracts(['contracts']);
   await writeArtifacts(artifacts, join(packageRoot, 'dist', 'contracts'));
-  process.stdout.write(`compiled ${Object.keys(artifacts).length} contracts to dist/contracts (solc ${solc.version()})\n`);
+  process.stdout.write(
+    `compiled ${Object.keys(artifacts).length} contracts to dist/contracts (solc ${solc.version()})\n`,
+  );
 }

@@ -25,9 +25,18 @@ type RoundData = [bigint, bigint, bigint, bigint, bigint] & {
 /** An ethers Contract bound to the OCR1 aggregator ABI, with the methods typed. */
 export interface OffchainAggregatorContract extends BaseContract {
   setConfig: Send<
-    [signers: string[], transmitters: string[], threshold: BigNumberish, encodedConfigVersion: BigNumberish, encoded: BytesLike]
+    [
+      signers: string[],
+      transmitters: string[],
+      threshold: BigNumberish,
+      encodedConfigVersion: BigNumberish,
+      encoded: BytesLike,
+    ]
   >;
-  latestConfigDetails: View<[], [bigint, bigint, string] & { configCount: bigint; blockNumber: bigint; configDigest: string }>;
+  latestConfigDetails: View<
+    [],
+    [bigint, bigint, string] & { configCount: bigint; blockNumber: bigint; configDigest: string }
+  >;
   transmitters: View<[], string[]>;
   transmit: Send<[report: BytesLike, rs: BytesLike[], ss: BytesLike[], rawVs: BytesLike]>;
   latestTransmissionDetails: View<
@@ -70,10 +79,18 @@ export interface DeployAggregatorParams {
 }
 
 /** Deploys our OffchainAggregator (dist/contracts artifact) and waits until it is mined. */
-export async function deployAggregator(signer: Signer, params: DeployAggregatorParams): Promise<OffchainAggregatorContract> {
+export async function deployAggregator(
+  signer: Signer,
+  params: DeployAggregatorParams,
+): Promise<OffchainAggregatorContract> {
   const artifact = loadContractArtifact('OffchainAggregator');
   const factory = new ContractFactory(artifact.abi, artifact.bytecode, signer);
-  const deployed = await factory.deploy(params.minAnswer, params.maxAnswer, params.decimals, params.description);
+  const deployed = await factory.deploy(
+    params.minAnswer,
+    params.maxAnswer,
+    params.decimals,
+    params.description,
+  );
   await deployed.waitForDeployment();
   return aggregatorAt(await deployed.getAddress(), signer);
 }

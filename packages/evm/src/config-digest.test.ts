@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { configDigest } from './config-digest.js';
-import { GOLDEN_CONFIG_DIGEST, GOLDEN_CONTRACT_ADDRESS, GOLDEN_CONTRACT_CONFIG } from './fixtures/golden-config.js';
+import {
+  GOLDEN_CONFIG_DIGEST,
+  GOLDEN_CONTRACT_ADDRESS,
+  GOLDEN_CONTRACT_CONFIG,
+} from './fixtures/golden-config.js';
 
 describe('configDigest', () => {
   it('matches the golden digest (checked against the contract in the integration test)', () => {
@@ -12,8 +16,14 @@ describe('configDigest', () => {
       GOLDEN_CONFIG_DIGEST,
       configDigest('0x' + '99'.repeat(20), 1n, GOLDEN_CONTRACT_CONFIG),
       configDigest(GOLDEN_CONTRACT_ADDRESS, 2n, GOLDEN_CONTRACT_CONFIG),
-      configDigest(GOLDEN_CONTRACT_ADDRESS, 1n, { ...GOLDEN_CONTRACT_CONFIG, signers: [...GOLDEN_CONTRACT_CONFIG.signers].reverse() }),
-      configDigest(GOLDEN_CONTRACT_ADDRESS, 1n, { ...GOLDEN_CONTRACT_CONFIG, transmitters: [...GOLDEN_CONTRACT_CONFIG.transmitters].reverse() }),
+      configDigest(GOLDEN_CONTRACT_ADDRESS, 1n, {
+        ...GOLDEN_CONTRACT_CONFIG,
+        signers: [...GOLDEN_CONTRACT_CONFIG.signers].reverse(),
+      }),
+      configDigest(GOLDEN_CONTRACT_ADDRESS, 1n, {
+        ...GOLDEN_CONTRACT_CONFIG,
+        transmitters: [...GOLDEN_CONTRACT_CONFIG.transmitters].reverse(),
+      }),
       configDigest(GOLDEN_CONTRACT_ADDRESS, 1n, { ...GOLDEN_CONTRACT_CONFIG, threshold: 0 }),
       configDigest(GOLDEN_CONTRACT_ADDRESS, 1n, { ...GOLDEN_CONTRACT_CONFIG, encodedConfigVersion: 2n }),
       configDigest(GOLDEN_CONTRACT_ADDRESS, 1n, { ...GOLDEN_CONTRACT_CONFIG, encoded: '0x00' }),

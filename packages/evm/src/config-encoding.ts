@@ -67,7 +67,8 @@ export function encodeOffchainConfig(config: OffchainConfig): string {
       ],
     ],
   );
-  if (getBytes(encoded).length > MAX_ENCODED_CONFIG_BYTES) throw new Error('encoded config exceeds 20000 bytes');
+  if (getBytes(encoded).length > MAX_ENCODED_CONFIG_BYTES)
+    throw new Error('encoded config exceeds 20000 bytes');
   return encoded;
 }
 

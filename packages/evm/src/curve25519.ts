@@ -6,7 +6,10 @@ import { createPrivateKey, createPublicKey, diffieHellman, sign, verify, type Ke
  * wrapped in the fixed PKCS#8 / SPKI headers of RFC 8410.
  */
 
-const PKCS8_PREFIX = { x25519: '302e020100300506032b656e04220420', ed25519: '302e020100300506032b657004220420' };
+const PKCS8_PREFIX = {
+  x25519: '302e020100300506032b656e04220420',
+  ed25519: '302e020100300506032b657004220420',
+};
 const SPKI_PREFIX = { x25519: '302a300506032b656e032100', ed25519: '302a300506032b6570032100' };
 
 type Curve = keyof typeof PKCS8_PREFIX;
@@ -17,12 +20,20 @@ function checkLength(bytes: Uint8Array, what: string): void {
 
 function privateKeyObject(curve: Curve, raw: Uint8Array): KeyObject {
   checkLength(raw, `${curve} private key`);
-  return createPrivateKey({ key: Buffer.concat([Buffer.from(PKCS8_PREFIX[curve], 'hex'), raw]), format: 'der', type: 'pkcs8' });
+  return createPrivateKey({
+    key: Buffer.concat([Buffer.from(PKCS8_PREFIX[curve], 'hex'), raw]),
+    format: 'der',
+    type: 'pkcs8',
+  });
 }
 
 function publicKeyObject(curve: Curve, raw: Uint8Array): KeyObject {
   checkLength(raw, `${curve} public key`);
-  return createPublicKey({ key: Buffer.concat([Buffer.from(SPKI_PREFIX[curve], 'hex'), raw]), format: 'der', type: 'spki' });
+  return createPublicKey({
+    key: Buffer.concat([Buffer.from(SPKI_PREFIX[curve], 'hex'), raw]),
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 function rawPublicKey(key: KeyObject): Uint8Array {
@@ -37,7 +48,10 @@ export function x25519PublicKey(scalar: Uint8Array): Uint8Array {
 
 /** X25519(scalar, point); throws on a low-order point (all-zero result), like Go. */
 export function x25519(scalar: Uint8Array, point: Uint8Array): Uint8Array {
-  const shared = diffieHellman({ privateKey: privateKeyObject('x25519', scalar), publicKey: publicKeyObject('x25519', point) });
+  const shared = diffieHellman({
+    privateKey: privateKeyObject('x25519', scalar),
+    publicKey: publicKeyObject('x25519', point),
+  });
   if (shared.every((b) => b === 0)) throw new Error('X25519 produced the all-zero point');
   return new Uint8Array(shared);
 }

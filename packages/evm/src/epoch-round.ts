@@ -1,6 +1,7 @@
 /** Range checks shared by everything keyed by OCR1's (epoch uint32, round uint8). */
 export function checkEpoch(epoch: number): void {
-  if (!Number.isInteger(epoch) || epoch < 0 || epoch > 0xffff_ffff) throw new Error(`epoch ${epoch} is not a uint32`);
+  if (!Number.isInteger(epoch) || epoch < 0 || epoch > 0xffff_ffff)
+    throw new Error(`epoch ${epoch} is not a uint32`);
 }
 
 export function checkRound(round: number): void {

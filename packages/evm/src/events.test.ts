@@ -27,7 +27,13 @@ describe('event topics', () => {
     const topics = ['ConfigSet', 'NewTransmission', 'NewRound', 'AnswerUpdated', 'RoundRequested'].map(
       (name) => ocr1AggregatorInterface.getEvent(name)?.topicHash,
     );
-    expect(topics).toEqual([CONFIG_SET_TOPIC, NEW_TRANSMISSION_TOPIC, NEW_ROUND_TOPIC, ANSWER_UPDATED_TOPIC, ROUND_REQUESTED_TOPIC]);
+    expect(topics).toEqual([
+      CONFIG_SET_TOPIC,
+      NEW_TRANSMISSION_TOPIC,
+      NEW_ROUND_TOPIC,
+      ANSWER_UPDATED_TOPIC,
+      ROUND_REQUESTED_TOPIC,
+    ]);
   });
 });
 
@@ -38,11 +44,23 @@ describe('event decoders', () => {
     const event = ocr1AggregatorInterface.getEvent('ConfigSet');
     if (!event) throw new Error('no ConfigSet');
     const log = ocr1AggregatorInterface.encodeEventLog(event, [
-      77, 3n, c.signers, c.transmitters, c.threshold, c.encodedConfigVersion, c.encoded,
+      77,
+      3n,
+      c.signers,
+      c.transmitters,
+      c.threshold,
+      c.encodedConfigVersion,
+      c.encoded,
     ]);
     const decoded = decodeConfigSetLog(log);
     if (!decoded.ok) throw new Error(decoded.error);
-    expect(decoded.value).toMatchObject({ previousConfigBlockNumber: 77, configCount: 3n, threshold: 1, encodedConfigVersion: 1n, encoded: c.encoded });
+    expect(decoded.value).toMatchObject({
+      previousConfigBlockNumber: 77,
+      configCount: 3n,
+      threshold: 1,
+      encodedConfigVersion: 1n,
+      encoded: c.encoded,
+    });
     expect(decoded.value.signers.map((s) => s.toLowerCase())).toEqual(c.signers);
   });
 
@@ -51,13 +69,29 @@ describe('event decoders', () => {
     const nt = ocr1AggregatorInterface.getEvent('NewTransmission');
     const rr = ocr1AggregatorInterface.getEvent('RoundRequested');
     if (!nt || !rr) throw new Error('missing events');
-    const log = ocr1AggregatorInterface.encodeEventLog(nt, [5, 20n, c.transmitters[0], [10n, 20n, 30n], '0x020100', encodeReportContext(context)]);
+    const log = ocr1AggregatorInterface.encodeEventLog(nt, [
+      5,
+      20n,
+      c.transmitters[0],
+      [10n, 20n, 30n],
+      '0x020100',
+      encodeReportContext(context),
+    ]);
     expect(decodeNewTransmissionLog(log)).toMatchObject({
       ok: true,
-      value: { aggregatorRoundId: 5, answer: 20n, observations: [10n, 20n, 30n], observers: [2, 1, 0], context },
+      value: {
+        aggregatorRoundId: 5,
+        answer: 20n,
+        observations: [10n, 20n, 30n],
+        observers: [2, 1, 0],
+        context,
+      },
     });
     const rrLog = ocr1AggregatorInterface.encodeEventLog(rr, [c.transmitters[1], context.configDigest, 9, 4]);
-    expect(decodeRoundRequestedLog(rrLog)).toMatchObject({ ok: true, value: { configDigest: context.configDigest, epoch: 9, round: 4 } });
+    expect(decodeRoundRequestedLog(rrLog)).toMatchObject({
+      ok: true,
+      value: { configDigest: context.configDigest, epoch: 9, round: 4 },
+    });
   });
 
   it('return errors for other or malformed logs', () => {

@@ -52,8 +52,15 @@ function parse(log: LogLike, topic: string, name: string): Result<readonly unkno
 export function decodeConfigSetLog(log: LogLike): Result<ConfigSetEvent, string> {
   const parsed = parse(log, CONFIG_SET_TOPIC, 'ConfigSet');
   if (!parsed.ok) return parsed;
-  const [previousConfigBlockNumber, configCount, signers, transmitters, threshold, encodedConfigVersion, encoded] =
-    parsed.value;
+  const [
+    previousConfigBlockNumber,
+    configCount,
+    signers,
+    transmitters,
+    threshold,
+    encodedConfigVersion,
+    encoded,
+  ] = parsed.value;
   return ok({
     previousConfigBlockNumber: Number(previousConfigBlockNumber),
     configCount: BigInt(configCount as bigint),
@@ -83,5 +90,10 @@ export function decodeRoundRequestedLog(log: LogLike): Result<RoundRequestedEven
   const parsed = parse(log, ROUND_REQUESTED_TOPIC, 'RoundRequested');
   if (!parsed.ok) return parsed;
   const [requester, configDigest, epoch, round] = parsed.value;
-  return ok({ requester: String(requester), configDigest: hexlify(configDigest as string), epoch: Number(epoch), round: Number(round) });
+  return ok({
+    requester: String(requester),
+    configDigest: hexlify(configDigest as string),
+    epoch: Number(epoch),
+    round: Number(round),
+  });
 }

@@ -31,7 +31,9 @@ describe('key files', () => {
     const text = await readFile(path, 'utf8');
     for (const s of Object.values(keys.reveal())) expect(text).not.toContain(s.slice(2));
     expect(text).toContain(keys.onchainSigningAddress);
-    expect((await readOracleKeysFile(path, { passphrase: 'correct horse battery staple' })).reveal()).toEqual(keys.reveal());
+    expect((await readOracleKeysFile(path, { passphrase: 'correct horse battery staple' })).reveal()).toEqual(
+      keys.reveal(),
+    );
     await expect(readOracleKeysFile(path, { passphrase: 'wrong' })).rejects.toThrow(/wrong passphrase/);
     await expect(readOracleKeysFile(path)).rejects.toThrow(/needs a passphrase/);
   });

@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  randomBytes,
+  scrypt as scryptCallback,
+  type ScryptOptions,
+} from 'node:crypto';
 import { chmod, open, readFile, rename, stat } from 'node:fs/promises';
 import { OracleKeys, type OracleKeysPublic, type OracleSecretKeys } from './keys.js';
 
@@ -32,7 +38,11 @@ export interface KeyFileOptions {
 
 const SCRYPT = { n: 2 ** 15, r: 8, p: 1 } as const;
 
-function scrypt(passphrase: string, salt: Buffer, params: { n: number; r: number; p: number }): Promise<Buffer> {
+function scrypt(
+  passphrase: string,
+  salt: Buffer,
+  params: { n: number; r: number; p: number },
+): Promise<Buffer> {
   const options: ScryptOptions = { N: params.n, r: params.r, p: params.p, maxmem: 256 * params.n * params.r };
   return new Promise((resolve, reject) =>
     scryptCallback(passphrase, salt, 32, options, (e, key) => (e ? reject(e) : resolve(key))),
@@ -67,7 +77,11 @@ async function unseal(sealed: SealedSecret, passphrase: string): Promise<OracleS
 }
 
 /** Writes atomically (temporary file + rename), readable by the owner only. */
-export async function writeOracleKeysFile(path: string, keys: OracleKeys, options: KeyFileOptions = {}): Promise<void> {
+export async function writeOracleKeysFile(
+  path: string,
+  keys: OracleKeys,
+  options: KeyFileOptions = {},
+): Promise<void> {
   const file: KeyFile = options.passphrase
     ? { version: 1, public: keys.publicKeys(), sealedSecret: await seal(keys.reveal(), options.passphrase) }
     : { version: 1, public: keys.publicKeys(), secret: keys.reveal() };
@@ -90,7 +104,10 @@ export async function writeOracleKeysFile(path: string, keys: OracleKeys, option
  */
 export async function readOracleKeysFile(path: string, options: KeyFileOptions = {}): Promise<OracleKeys> {
   const { mode } = await stat(path);
-  if ((mode & 0o077) !== 0) throw new Error(`key file ${path} must not be accessible by group or others (mode ${(mode & 0o777).toString(8)})`);
+  if ((mode & 0o077) !== 0)
+    throw new Error(
+      `key file ${path} must not be accessible by group or others (mode ${(mode & 0o777).toString(8)})`,
+    );
   let file: KeyFile;
   try {
     file = JSON.parse(await readFile(path, 'utf8')) as KeyFile;

@@ -22,16 +22,30 @@ describe('oracle keys', () => {
     const keys = generateOracleKeys(seededRandom('together'));
     const secret = keys.reveal();
     const report = '0x' + '00'.repeat(128);
-    expect(recoverReportSigner(report, signReport(report, secret.onchainSigningKey))).toBe(keys.onchainSigningAddress);
+    expect(recoverReportSigner(report, signReport(report, secret.onchainSigningKey))).toBe(
+      keys.onchainSigningAddress,
+    );
     const ctx = { configDigest: '0x' + '01'.repeat(16), epoch: 1, round: 1 };
-    expect(verifyObservation(ctx, 5n, signObservation(ctx, 5n, secret.offchainPrivateKey), keys.offchainPublicKey)).toBe(true);
+    expect(
+      verifyObservation(ctx, 5n, signObservation(ctx, 5n, secret.offchainPrivateKey), keys.offchainPublicKey),
+    ).toBe(true);
     const sse = encryptSharedSecret([keys.configPublicKey], '0x' + '07'.repeat(16), '0x' + '09'.repeat(32));
-    expect(decryptSharedSecret(sse, 0, secret.configPrivateKey)).toEqual({ ok: true, value: '0x' + '07'.repeat(16) });
+    expect(decryptSharedSecret(sse, 0, secret.configPrivateKey)).toEqual({
+      ok: true,
+      value: '0x' + '07'.repeat(16),
+    });
     expect(keys.transmitterAddress).toBe(computeAddress(secret.transmitterPrivateKey));
   });
 
   it('redraw secp256k1 keys outside [1, order)', () => {
-    const draws = ['ff'.repeat(32), '00'.repeat(32), '01'.repeat(32), '02'.repeat(32), '03'.repeat(32), '04'.repeat(32)];
+    const draws = [
+      'ff'.repeat(32),
+      '00'.repeat(32),
+      '01'.repeat(32),
+      '02'.repeat(32),
+      '03'.repeat(32),
+      '04'.repeat(32),
+    ];
     const keys = generateOracleKeys(() => Buffer.from(draws.shift() as string, 'hex'));
     expect(keys.reveal().onchainSigningKey).toBe('0x' + '01'.repeat(32));
     expect(keys.reveal().transmitterPrivateKey).toBe('0x' + '04'.repeat(32));
@@ -40,7 +54,13 @@ describe('oracle keys', () => {
   it('never print private keys', () => {
     const keys = generateOracleKeys(seededRandom('quiet'));
     const secrets = Object.values(keys.reveal()).map((s) => s.slice(2));
-    for (const text of [JSON.stringify(keys), String(keys), inspect(keys), `${keys}`, inspect({ nested: { keys } })]) {
+    for (const text of [
+      JSON.stringify(keys),
+      String(keys),
+      inspect(keys),
+      `${keys}`,
+      inspect({ nested: { keys } }),
+    ]) {
       for (const s of secrets) expect(text).not.toContain(s);
     }
     expect(JSON.parse(JSON.stringify(keys))).toEqual(keys.publicKeys());
@@ -49,7 +69,9 @@ describe('oracle keys', () => {
   it('reject malformed private keys without echoing them', () => {
     const good = generateOracleKeys(seededRandom('good')).reveal();
     const badKey = '0x' + 'ff'.repeat(32);
-    expect(() => OracleKeys.fromSecret({ ...good, onchainSigningKey: badKey })).toThrow(/not a valid secp256k1/);
+    expect(() => OracleKeys.fromSecret({ ...good, onchainSigningKey: badKey })).toThrow(
+      /not a valid secp256k1/,
+    );
     expect(() => OracleKeys.fromSecret({ ...good, configPrivateKey: '0x1234' })).toThrow(/32 bytes/);
     try {
       OracleKeys.fromSecret({ ...good, transmitterPrivateKey: badKey });

@@ -9,9 +9,12 @@ const publicKey = hexlify(ed25519PublicKey(Buffer.from('42'.repeat(32), 'hex')))
 const context = { configDigest: '0x' + 'ab'.repeat(16), epoch: 5, round: 1 };
 
 describe('observation signatures', () => {
-  it('sign the same 56-byte payload as libocr (context ‖ int192 two\'s complement)', () => {
+  it("sign the same 56-byte payload as libocr (context ‖ int192 two's complement)", () => {
     for (const v of vectors.observationPayload) {
-      const payload = observationPayload({ configDigest: v.configDigest, epoch: v.epoch, round: v.round }, BigInt(v.value));
+      const payload = observationPayload(
+        { configDigest: v.configDigest, epoch: v.epoch, round: v.round },
+        BigInt(v.value),
+      );
       expect(hexlify(payload)).toBe(v.payload);
     }
   });
@@ -28,6 +31,8 @@ describe('observation signatures', () => {
 
   it('matches RFC 8032 test 1 for the raw Ed25519 primitive', () => {
     const rfcSeed = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex');
-    expect(hexlify(ed25519PublicKey(rfcSeed))).toBe('0xd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+    expect(hexlify(ed25519PublicKey(rfcSeed))).toBe(
+      '0xd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+    );
   });
 });

@@ -14,7 +14,11 @@ export function observationPayload(context: ReportContext, value: bigint): Uint8
 }
 
 /** 64-byte Ed25519 signature, 0x-hex. */
-export function signObservation(context: ReportContext, value: bigint, offchainPrivateKey: BytesLike): string {
+export function signObservation(
+  context: ReportContext,
+  value: bigint,
+  offchainPrivateKey: BytesLike,
+): string {
   return hexlify(ed25519Sign(getBytes(offchainPrivateKey), observationPayload(context, value)));
 }
 
@@ -27,7 +31,11 @@ export function verifyObservation(
 ): boolean {
   if (!isInt192(value)) return false;
   try {
-    return ed25519Verify(getBytes(offchainPublicKey), observationPayload(context, value), getBytes(signature));
+    return ed25519Verify(
+      getBytes(offchainPublicKey),
+      observationPayload(context, value),
+      getBytes(signature),
+    );
   } catch {
     return false;
   }

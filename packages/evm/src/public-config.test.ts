@@ -6,16 +6,34 @@ import { parsePublicConfig, type ContractConfig } from './public-config.js';
 
 const S = 1_000_000_000n;
 
-function withOffchain(patch: Partial<OffchainConfig>, contract: Partial<ContractConfig> = {}): ContractConfig {
-  return { ...GOLDEN_CONTRACT_CONFIG, encoded: encodeOffchainConfig({ ...GOLDEN_OFFCHAIN_CONFIG, ...patch }), ...contract };
+function withOffchain(
+  patch: Partial<OffchainConfig>,
+  contract: Partial<ContractConfig> = {},
+): ContractConfig {
+  return {
+    ...GOLDEN_CONTRACT_CONFIG,
+    encoded: encodeOffchainConfig({ ...GOLDEN_OFFCHAIN_CONFIG, ...patch }),
+    ...contract,
+  };
 }
 
-function errorOf(config: ContractConfig, chainId = 1337n, skipChainSpecificChecks = false): string | undefined {
+function errorOf(
+  config: ContractConfig,
+  chainId = 1337n,
+  skipChainSpecificChecks = false,
+): string | undefined {
   const result = parsePublicConfig(config, { chainId, skipChainSpecificChecks });
   return result.ok ? undefined : result.error;
 }
 
-const fastTimings = { deltaProgressNs: 3n * S, deltaResendNs: 2n * S, deltaRoundNs: 2n * S, deltaGraceNs: S, deltaStageNs: S, deltaCNs: 10n * S };
+const fastTimings = {
+  deltaProgressNs: 3n * S,
+  deltaResendNs: 2n * S,
+  deltaRoundNs: 2n * S,
+  deltaGraceNs: S,
+  deltaStageNs: S,
+  deltaCNs: 10n * S,
+};
 
 describe('parsePublicConfig', () => {
   it('accepts production timings on opBNB and lines up each oracle identity', () => {
@@ -33,7 +51,9 @@ describe('parsePublicConfig', () => {
   });
 
   it('ignores configs whose version is not 1 (e.g. the fork before setConsensusConfig)', () => {
-    expect(errorOf({ ...GOLDEN_CONTRACT_CONFIG, encodedConfigVersion: 0n })).toMatch(/encodedConfigVersion 0/);
+    expect(errorOf({ ...GOLDEN_CONTRACT_CONFIG, encodedConfigVersion: 0n })).toMatch(
+      /encodedConfigVersion 0/,
+    );
   });
 
   it('requires every identity list to have n entries', () => {
@@ -41,14 +61,20 @@ describe('parsePublicConfig', () => {
     expect(errorOf(withOffchain({ offchainPublicKeys: [] }))).toMatch(/^offchain public keys list/);
     expect(errorOf({ ...GOLDEN_CONTRACT_CONFIG, transmitters: [] })).toMatch(/^transmitter address list/);
     const sse = { ...GOLDEN_OFFCHAIN_CONFIG.sharedSecretEncryptions, encryptions: [] };
-    expect(errorOf(withOffchain({ sharedSecretEncryptions: sse }))).toMatch(/^shared-secret encryptions list/);
+    expect(errorOf(withOffchain({ sharedSecretEncryptions: sse }))).toMatch(
+      /^shared-secret encryptions list/,
+    );
   });
 
   it('applies the protocol bounds', () => {
     expect(errorOf(withOffchain({ deltaCNs: -1n }))).toMatch(/DeltaC .* non-negative/);
     expect(errorOf(withOffchain({ deltaGraceNs: -1n }))).toMatch(/DeltaGrace .* non-negative/);
-    expect(errorOf(withOffchain({ deltaGraceNs: 30n * S }))).toMatch(/DeltaGrace must be less than DeltaRound/);
-    expect(errorOf(withOffchain({ deltaRoundNs: 35n * S }))).toMatch(/DeltaRound must be less than DeltaProgress/);
+    expect(errorOf(withOffchain({ deltaGraceNs: 30n * S }))).toMatch(
+      /DeltaGrace must be less than DeltaRound/,
+    );
+    expect(errorOf(withOffchain({ deltaRoundNs: 35n * S }))).toMatch(
+      /DeltaRound must be less than DeltaProgress/,
+    );
     expect(errorOf(withOffchain({ rMax: 0 }))).toMatch(/RMax/);
     expect(errorOf(withOffchain({ rMax: 255 }))).toMatch(/RMax/);
     expect(errorOf(withOffchain({ s: [1, 32] }))).toMatch(/S\[1\]/);

@@ -43,9 +43,14 @@ export interface ParseConfigOptions {
  * Decodes and validates a contract config the way a libocr node does before using it
  * (`internal/config/public_config.go`): version 1, list lengths, protocol bounds, chain minimums.
  */
-export function parsePublicConfig(config: ContractConfig, options: ParseConfigOptions): Result<PublicConfig, string> {
+export function parsePublicConfig(
+  config: ContractConfig,
+  options: ParseConfigOptions,
+): Result<PublicConfig, string> {
   if (config.encodedConfigVersion !== ENCODED_CONFIG_VERSION) {
-    return err(`unsupported encodedConfigVersion ${config.encodedConfigVersion} (want ${ENCODED_CONFIG_VERSION})`);
+    return err(
+      `unsupported encodedConfigVersion ${config.encodedConfigVersion} (want ${ENCODED_CONFIG_VERSION})`,
+    );
   }
   const decoded = decodeOffchainConfig(config.encoded);
   if (!decoded.ok) return decoded;
@@ -58,7 +63,8 @@ export function parsePublicConfig(config: ContractConfig, options: ParseConfigOp
     ['shared-secret encryptions', oc.sharedSecretEncryptions.encryptions.length],
   ];
   for (const [name, length] of lists) {
-    if (length !== n) return err(`${name} list must have same length as onchain signers list: ${length} ≠ ${n}`);
+    if (length !== n)
+      return err(`${name} list must have same length as onchain signers list: ${length} ≠ ${n}`);
   }
   const { offchainPublicKeys, peerIds, ...timings } = oc;
   const publicConfig: PublicConfig = {
@@ -88,12 +94,14 @@ function checkProtocolBounds(c: PublicConfig): Result<PublicConfig, string> {
   for (const [name, value] of nonNegative) {
     if (value < 0n) return err(`${name} (${value}ns) must be non-negative`);
   }
-  if (!(c.f >= 0 && 3 * c.f < c.n)) return err(`F (${c.f}) must be non-negative and less than N/3 (N = ${c.n})`);
+  if (!(c.f >= 0 && 3 * c.f < c.n))
+    return err(`F (${c.f}) must be non-negative and less than N/3 (N = ${c.n})`);
   if (c.n > MAX_ORACLES) return err(`N (${c.n}) must be less than or equal MaxOracles (${MAX_ORACLES})`);
   if (c.deltaGraceNs < 0n) return err(`DeltaGrace (${c.deltaGraceNs}ns) must be non-negative`);
   if (!(c.deltaGraceNs < c.deltaRoundNs)) return err('DeltaGrace must be less than DeltaRound');
   if (!(c.deltaRoundNs < c.deltaProgressNs)) return err('DeltaRound must be less than DeltaProgress');
-  if (!(c.rMax > 0 && c.rMax < 255)) return err(`RMax (${c.rMax}) must be greater than zero and less than 255`);
+  if (!(c.rMax > 0 && c.rMax < 255))
+    return err(`RMax (${c.rMax}) must be greater than zero and less than 255`);
   if (!(c.s.length < 1000)) return err(`len(S) (${c.s.length}) must be less than 1000`);
   const badStage = c.s.findIndex((x) => !(x >= 0 && x <= MAX_ORACLES));
   if (badStage >= 0) return err(`S[${badStage}] must be between 0 and ${MAX_ORACLES}`);
@@ -111,7 +119,9 @@ function checkChainMinimums(c: PublicConfig, chainId: bigint): Result<PublicConf
   ];
   for (const [name, value, minimum] of checks) {
     if (value < minimum) {
-      return err(`${name} (${value}ns) must be at least ${minimum}ns on chain ${chainId} (${chainClassOf(chainId)} class)`);
+      return err(
+        `${name} (${value}ns) must be at least ${minimum}ns on chain ${chainId} (${chainClassOf(chainId)} class)`,
+      );
     }
   }
   return ok(c);

@@ -17,7 +17,10 @@ export function encodeReportContext(context: ReportContext): string {
   if (dataLength(context.configDigest) !== 16) throw new Error('config digest must be 16 bytes');
   checkEpoch(context.epoch);
   checkRound(context.round);
-  return zeroPadValue(concat([context.configDigest, toBeHex(context.epoch, 4), toBeHex(context.round, 1)]), 32);
+  return zeroPadValue(
+    concat([context.configDigest, toBeHex(context.epoch, 4), toBeHex(context.round, 1)]),
+    32,
+  );
 }
 
 export function decodeReportContext(raw: BytesLike): ReportContext {

@@ -1,4 +1,14 @@
-import { concat, dataLength, dataSlice, getBytes, recoverAddress, Signature, SigningKey, toBeHex, type BytesLike } from 'ethers';
+import {
+  concat,
+  dataLength,
+  dataSlice,
+  getBytes,
+  recoverAddress,
+  Signature,
+  SigningKey,
+  toBeHex,
+  type BytesLike,
+} from 'ethers';
 import { reportHash } from './report.js';
 
 /**
@@ -16,7 +26,11 @@ export function recoverReportSigner(report: BytesLike, signature: BytesLike): st
     if (dataLength(signature) !== 65) return undefined;
     const v = getBytes(signature)[64];
     if (v !== 0 && v !== 1) return undefined;
-    const sig = Signature.from({ r: dataSlice(signature, 0, 32), s: dataSlice(signature, 32, 64), yParity: v });
+    const sig = Signature.from({
+      r: dataSlice(signature, 0, 32),
+      s: dataSlice(signature, 32, 64),
+      yParity: v,
+    });
     return recoverAddress(reportHash(report), sig);
   } catch {
     return undefined;

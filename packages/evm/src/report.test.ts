@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { decodeReportContext, encodeReportContext, epochAndRound } from './report-context.js';
 import { decodeReport, encodeReport, reportHash, reportMedian } from './report.js';
 import { recoverReportSigner, signReport } from './report-signature.js';
-import { encodeTransmitCalldata, expectedTransmitCalldataLength, TRANSMIT_SELECTOR, transmitArgs } from './transmit.js';
+import {
+  encodeTransmitCalldata,
+  expectedTransmitCalldataLength,
+  TRANSMIT_SELECTOR,
+  transmitArgs,
+} from './transmit.js';
 
 const context = { configDigest: '0x18b4601c2db5044ff26fff23f7c04555', epoch: 1, round: 2 };
 const observations = [

@@ -28,11 +28,16 @@ export function encodeReport(context: ReportContext, observations: readonly Attr
   if (observations.length > 32) throw new Error('a report holds at most 32 observations');
   const observers = new Uint8Array(32);
   observations.forEach(({ observer, value }, i) => {
-    if (!Number.isInteger(observer) || observer < 0 || observer > 255) throw new Error(`observer ${observer} is not a byte`);
+    if (!Number.isInteger(observer) || observer < 0 || observer > 255)
+      throw new Error(`observer ${observer} is not a byte`);
     checkInt192(value);
     observers[i] = observer;
   });
-  return coder.encode(REPORT_TYPES, [encodeReportContext(context), observers, observations.map((o) => o.value)]);
+  return coder.encode(REPORT_TYPES, [
+    encodeReportContext(context),
+    observers,
+    observations.map((o) => o.value),
+  ]);
 }
 
 /** Decodes report bytes; malformed input is an error value. */

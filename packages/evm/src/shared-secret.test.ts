@@ -31,14 +31,20 @@ describe('shared secret', () => {
     });
   });
 
-  it('rejects a tampered hash, a wrong key, another oracle\'s entry and a missing entry', () => {
+  it("rejects a tampered hash, a wrong key, another oracle's entry and a missing entry", () => {
     const dealt = encryptSharedSecret(v.oraclePublicKeys, v.secret, v.dealerScalar);
     const [scalar0, scalar1] = v.oracleScalars as [string, string];
     const tampered = { ...dealt, sharedSecretHash: '0x' + 'ff'.repeat(32) };
-    expect(decryptSharedSecret(tampered, 0, scalar0)).toEqual({ ok: false, error: 'decrypted shared secret has wrong hash' });
+    expect(decryptSharedSecret(tampered, 0, scalar0)).toEqual({
+      ok: false,
+      error: 'decrypted shared secret has wrong hash',
+    });
     expect(decryptSharedSecret(dealt, 0, scalar1).ok).toBe(false);
     expect(decryptSharedSecret(dealt, 1, scalar0).ok).toBe(false);
-    expect(decryptSharedSecret(dealt, 4, scalar0)).toEqual({ ok: false, error: 'oracle 4 has no shared-secret encryption' });
+    expect(decryptSharedSecret(dealt, 4, scalar0)).toEqual({
+      ok: false,
+      error: 'oracle 4 has no shared-secret encryption',
+    });
   });
 
   it('fails on a low-order dealer point instead of deriving a key from zeros', () => {

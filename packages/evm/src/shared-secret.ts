@@ -8,7 +8,10 @@ import { x25519, x25519PublicKey } from './curve25519.js';
 export const SHARED_SECRET_BYTES = 16;
 
 function aes128Block(mode: 'encrypt' | 'decrypt', key: Uint8Array, block: Uint8Array): Uint8Array {
-  const cipher = mode === 'encrypt' ? createCipheriv('aes-128-ecb', key, null) : createDecipheriv('aes-128-ecb', key, null);
+  const cipher =
+    mode === 'encrypt'
+      ? createCipheriv('aes-128-ecb', key, null)
+      : createDecipheriv('aes-128-ecb', key, null);
   cipher.setAutoPadding(false);
   return new Uint8Array(Buffer.concat([cipher.update(block), cipher.final()]));
 }
@@ -33,7 +36,9 @@ export function encryptSharedSecret(
   return {
     diffieHellmanPoint: hexlify(x25519PublicKey(scalar)),
     sharedSecretHash: keccak256(secretBytes),
-    encryptions: configPublicKeys.map((pk) => hexlify(aes128Block('encrypt', blockKey(scalar, getBytes(pk)), secretBytes))),
+    encryptions: configPublicKeys.map((pk) =>
+      hexlify(aes128Block('encrypt', blockKey(scalar, getBytes(pk)), secretBytes)),
+    ),
   };
 }
 
@@ -55,7 +60,8 @@ export function decryptSharedSecret(
   } catch (e) {
     return err(`could not decrypt shared secret: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (keccak256(secret) !== encryptions.sharedSecretHash.toLowerCase()) return err('decrypted shared secret has wrong hash');
+  if (keccak256(secret) !== encryptions.sharedSecretHash.toLowerCase())
+    return err('decrypted shared secret has wrong hash');
   return ok(hexlify(secret));
 }
 

@@ -16,7 +16,9 @@ describe('transmission schedule', () => {
     const v = vectors.transmissionDelay[0];
     if (!v) throw new Error('missing vector');
     const input = { ...v, deltaStageNs: 60n };
-    const delays = Array.from({ length: 4 }, (_, id) => transmitDelayNs(input, id) as bigint).sort((a, b) => Number(a - b));
+    const delays = Array.from({ length: 4 }, (_, id) => transmitDelayNs(input, id) as bigint).sort((a, b) =>
+      Number(a - b),
+    );
     expect(delays).toEqual([0n, 60n, 60n, 120n]);
     expect(() => transmitDelayNs(input, 4)).toThrow(/out of range/);
   });

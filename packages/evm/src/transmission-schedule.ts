@@ -20,7 +20,9 @@ export function transmissionPermutationKey(input: TransmissionScheduleInput): st
   checkEpoch(input.epoch);
   checkRound(input.round);
   return dataSlice(
-    keccak256(concat([input.transmissionOrderKey, input.configDigest, uint64LE(input.epoch), uint64LE(input.round)])),
+    keccak256(
+      concat([input.transmissionOrderKey, input.configDigest, uint64LE(input.epoch), uint64LE(input.round)]),
+    ),
     0,
     16,
   );

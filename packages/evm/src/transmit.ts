@@ -10,7 +10,9 @@ export interface TransmitArgs {
 
 export const TRANSMIT_SELECTOR = '0xc9807539';
 
-const transmitInterface = new Interface(['function transmit(bytes report, bytes32[] rs, bytes32[] ss, bytes32 rawVs)']);
+const transmitInterface = new Interface([
+  'function transmit(bytes report, bytes32[] rs, bytes32[] ss, bytes32 rawVs)',
+]);
 
 /**
  * Splits 65-byte r ‖ s ‖ v signatures (v ∈ {0, 1}) into the contract's arguments:
