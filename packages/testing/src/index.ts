@@ -6,3 +6,4 @@ export * from './spawn-service.js';
 export * from './postgres.js';
 export * from './pushgateway.js';
 export * from './victoria-metrics.js';
+export * from './anvil.js';
