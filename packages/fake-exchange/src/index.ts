@@ -1,1 +1,3 @@
-export {};
+export { FakeExchange, type FakeExchangeOptions } from './server.js';
+export { EXCHANGE_IDS } from './exchanges/index.js';
+export type * from './types.js';

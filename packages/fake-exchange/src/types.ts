@@ -35,7 +35,10 @@ export interface Market {
   fault(source: string): Fault | undefined;
   /** Every pair with a price on this exchange (for "all tickers" endpoints). */
   pairs(source: string): ReadonlyArray<{ base: string; quote: string }>;
-  /** Called by handlers so tests can count upstream requests. */
+  /**
+   * Counting is done by the server: it counts every request routed to an exchange (faulted, hung
+   * and unknown-path ones too) once, so handlers need not call this and a call changes nothing.
+   */
   recordRequest(source: string, path: string): void;
 }
 
@@ -67,6 +70,11 @@ export interface ExchangeHandler {
   readonly id: string;
   /** Answers a REST request (fault handling for status/garbage/hang is done by the server; handlers apply 'schema', 'zero', 'negative'). Return undefined for 404. */
   http?(req: FakeHttpRequest, market: Market): FakeHttpResponse | undefined;
+  /**
+   * Body of a `status` fault answer in the exchange's own error format (e.g. binance
+   * `{code:-1003,msg}` for 429). Without it the server sends a generic JSON body.
+   */
+  errorBody?(status: number): unknown;
   /** Serves one WebSocket connection at `/<id><wsPath>`. */
   readonly ws?: {
     readonly path: string;
@@ -74,7 +82,8 @@ export interface ExchangeHandler {
   };
   /**
    * Called by the server when a price changes (market.setPrice) so stream handlers can push an
-   * update to subscribed sockets in the exchange's real message format.
+   * update to subscribed sockets in the exchange's real message format. `price` is the raw price;
+   * apply the exchange's zero/negative fault from `market` before sending.
    */
-  onPriceChange?(base: string, quote: string, price: string): void;
+  onPriceChange?(base: string, quote: string, price: string, market: Market): void;
 }

@@ -1,0 +1,269 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { EXCHANGE_FACTORIES } from './exchanges/index.js';
+import type { ExchangeHandler, FakeSocket, Fault, Market } from './types.js';
+
+export interface FakeExchangeOptions {
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+}
+
+const GARBAGE_BODY = '<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>';
+
+/**
+ * One local HTTP + WebSocket server speaking every exchange's wire format. Requests to
+ * `/<source-id>/...` go to that exchange's handler with the prefix stripped. Prices and faults
+ * are set by tests; the server applies `status`, `garbage`, `hang` and `ws-drop` faults itself.
+ */
+export class FakeExchange {
+  private readonly handlers = new Map<string, ExchangeHandler>();
+  private readonly prices = new Map<string, Map<string, string>>();
+  private readonly faults = new Map<string, Fault>();
+  private readonly counts = new Map<string, number>();
+  private readonly sockets = new Map<string, Set<WebSocket>>();
+  private readonly hung = new Map<string, Set<ServerResponse>>();
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private urlHost = '127.0.0.1';
+
+  /** What handlers see; counting is the server's job, so `recordRequest` changes nothing. */
+  private readonly market: Market = {
+    price: (source, base, quote) => this.prices.get(source)?.get(`${base}/${quote}`),
+    fault: (source) => this.faults.get(source),
+    pairs: (source) =>
+      [...(this.prices.get(source)?.keys() ?? [])].map((key) => {
+        const [base = '', quote = ''] = key.split('/');
+        return { base, quote };
+      }),
+    recordRequest: () => undefined,
+  };
+
+  private constructor() {
+    for (const create of EXCHANGE_FACTORIES) {
+      const handler = create();
+      this.handlers.set(handler.id, handler);
+      this.prices.set(handler.id, new Map());
+      this.sockets.set(handler.id, new Set());
+      this.hung.set(handler.id, new Set());
+    }
+    this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.server.on('upgrade', (req: IncomingMessage, socket, head) => {
+      const route = this.route(req.url);
+      const ws = route?.handler.ws;
+      if (!route || !ws || trimSlash(route.path) !== trimSlash(ws.path)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (client) =>
+        this.onConnection(route.handler, client, route.url),
+      );
+    });
+  }
+
+  static async start({ port = 0, host = '127.0.0.1' }: FakeExchangeOptions = {}): Promise<FakeExchange> {
+    const exchange = new FakeExchange();
+    await new Promise<void>((resolve, reject) => {
+      exchange.server.once('error', reject);
+      exchange.server.listen(port, host, () => resolve());
+    });
+    const wildcard = host === '0.0.0.0' || host === '::';
+    exchange.urlHost = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return exchange;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The exchange ids this server speaks for. */
+  get exchangeIds(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  /** REST base URL of an exchange, e.g. `http://127.0.0.1:8999/binance`. */
+  url(sourceId: string): string {
+    this.handler(sourceId);
+    return `http://${this.urlHost}:${this.port}/${sourceId}`;
+  }
+
+  /** WebSocket URL of an exchange's stream, e.g. `ws://127.0.0.1:8999/binance/ws`. */
+  wsUrl(sourceId: string): string {
+    const ws = this.handler(sourceId).ws;
+    if (!ws) throw new Error(`The fake ${sourceId} exchange has no WebSocket stream`);
+    return `ws://${this.urlHost}:${this.port}/${sourceId}${ws.path}`;
+  }
+
+  /** Sets a price on one exchange and pushes it to that exchange's subscribed sockets. */
+  setPrice(source: string, base: string, quote: string, price: string): void {
+    const handler = this.handler(source);
+    const [b, q] = [base.toUpperCase(), quote.toUpperCase()];
+    this.prices.get(source)?.set(`${b}/${q}`, price);
+    handler.onPriceChange?.(b, q, price, this.market);
+  }
+
+  setPriceEverywhere(base: string, quote: string, price: string): void {
+    for (const source of this.handlers.keys()) this.setPrice(source, base, quote, price);
+  }
+
+  /** Starts (or with undefined, clears) a fault. Hung requests are released when the fault changes. */
+  setFault(source: string, fault: Fault | undefined): void {
+    this.handler(source);
+    if (fault) this.faults.set(source, fault);
+    else this.faults.delete(source);
+    if (fault?.kind !== 'hang') this.releaseHung(source);
+    if (fault?.kind === 'ws-drop') for (const socket of this.sockets.get(source) ?? []) socket.terminate();
+  }
+
+  /** Upstream HTTP requests received by one exchange, or by all of them. */
+  requestCount(source?: string): number {
+    if (source !== undefined) return this.counts.get(source) ?? 0;
+    return [...this.counts.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  resetCounts(): void {
+    this.counts.clear();
+  }
+
+  /** Open WebSocket connections of one exchange. */
+  connectionCount(source: string): number {
+    return [...(this.sockets.get(source) ?? [])].filter((socket) => socket.readyState === WebSocket.OPEN)
+      .length;
+  }
+
+  /** Stops listening, ends hung requests and drops every socket. */
+  async close(): Promise<void> {
+    for (const source of this.handlers.keys()) this.releaseHung(source);
+    for (const sockets of this.sockets.values()) for (const socket of sockets) socket.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handler(sourceId: string): ExchangeHandler {
+    const handler = this.handlers.get(sourceId);
+    if (!handler)
+      throw new Error(
+        `The fake exchange does not know "${sourceId}" (known: ${this.exchangeIds.join(', ')})`,
+      );
+    return handler;
+  }
+
+  private route(
+    rawUrl: string | undefined,
+  ): { handler: ExchangeHandler; path: string; url: URL } | undefined {
+    const url = new URL(rawUrl ?? '/', 'http://fake-exchange');
+    const [, id = '', ...rest] = url.pathname.split('/');
+    const handler = this.handlers.get(id);
+    return handler ? { handler, path: `/${rest.join('/')}`, url } : undefined;
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const route = this.route(req.url);
+    if (!route) {
+      send(res, 404, { error: 'No such fake exchange' });
+      return;
+    }
+    const { handler, path, url } = route;
+    this.counts.set(handler.id, (this.counts.get(handler.id) ?? 0) + 1);
+    const fault = this.faults.get(handler.id);
+    if (fault?.kind === 'hang') {
+      const hung = this.hung.get(handler.id);
+      hung?.add(res);
+      res.on('close', () => hung?.delete(res));
+      return;
+    }
+    if (fault?.kind === 'status') {
+      const headers =
+        fault.retryAfterSeconds === undefined
+          ? undefined
+          : { 'retry-after': String(fault.retryAfterSeconds) };
+      send(
+        res,
+        fault.status,
+        handler.errorBody?.(fault.status) ?? { error: `Fake status ${fault.status}` },
+        headers,
+      );
+      return;
+    }
+    if (fault?.kind === 'garbage') {
+      send(res, 200, GARBAGE_BODY, { 'content-type': 'text/html' });
+      return;
+    }
+    const body = await readBody(req);
+    try {
+      const response = handler.http?.(
+        { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body },
+        this.market,
+      );
+      if (response) send(res, response.status, response.body, response.headers);
+      else
+        send(res, 404, {
+          error: `No route ${req.method ?? 'GET'} ${path} on the fake ${handler.id} exchange`,
+        });
+    } catch (error) {
+      send(res, 500, { error: `The fake ${handler.id} handler failed: ${String(error)}` });
+    }
+  }
+
+  private onConnection(handler: ExchangeHandler, client: WebSocket, url: URL): void {
+    const open = this.sockets.get(handler.id);
+    open?.add(client);
+    client.on('close', () => open?.delete(client));
+    if (this.faults.get(handler.id)?.kind === 'ws-drop') {
+      client.terminate();
+      return;
+    }
+    handler.ws?.onConnection(toFakeSocket(client), this.market, url);
+  }
+
+  private releaseHung(source: string): void {
+    const hung = this.hung.get(source);
+    for (const res of hung ?? []) res.destroy();
+    hung?.clear();
+  }
+}
+
+const trimSlash = (path: string): string => path.replace(/\/+$/, '');
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const contentType = typeof body === 'string' ? 'text/plain' : 'application/json';
+  res.writeHead(status, { 'content-type': contentType, ...headers });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function rawToText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function toFakeSocket(client: WebSocket): FakeSocket {
+  return {
+    send: (text) => {
+      if (client.readyState === WebSocket.OPEN) client.send(text);
+    },
+    close: (code, reason) => client.close(code, reason),
+    onMessage: (listener) => client.on('message', (data) => listener(rawToText(data))),
+    onClose: (listener) => client.on('close', () => listener()),
+  };
+}
