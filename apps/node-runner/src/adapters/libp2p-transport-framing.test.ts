@@ -8,7 +8,10 @@ describe('frames', () => {
     const body = encodeMessage('0x000123', bytes(1, 2, 3));
     expect(body).toBeDefined();
     expect(decodeMessage(body as Uint8Array)).toEqual({ tag: '0x000123', payload: bytes(1, 2, 3) });
-    expect(decodeMessage(encodeMessage('t', new Uint8Array()) as Uint8Array)).toEqual({ tag: 't', payload: bytes() });
+    expect(decodeMessage(encodeMessage('t', new Uint8Array()) as Uint8Array)).toEqual({
+      tag: 't',
+      payload: bytes(),
+    });
   });
 
   it('refuses empty or overlong tags and malformed bodies', () => {

@@ -61,7 +61,8 @@ export class PeerOutbox {
         try {
           const mayContinue = stream.send(frame);
           this.#options.metrics.messageSent(this.#options.peerId, frame.length - FRAME_HEADER_BYTES);
-          if (!mayContinue) await stream.onDrain({ signal: AbortSignal.timeout(this.#options.writeTimeoutMs) });
+          if (!mayContinue)
+            await stream.onDrain({ signal: AbortSignal.timeout(this.#options.writeTimeoutMs) });
         } catch (error) {
           stream.abort(error instanceof Error ? error : new Error(String(error)));
           this.#stream = undefined;

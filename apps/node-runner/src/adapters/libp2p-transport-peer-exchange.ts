@@ -26,7 +26,9 @@ export interface PeerRecordEntry {
 }
 
 const responseSchema = z.strictObject({
-  peers: z.array(z.strictObject({ peerId: z.string().min(1).max(128), record: z.base64().max(16_384) })).max(256),
+  peers: z
+    .array(z.strictObject({ peerId: z.string().min(1).max(128), record: z.base64().max(16_384) }))
+    .max(256),
 });
 
 export function encodePeerRecords(entries: readonly PeerRecordEntry[]): Uint8Array {
@@ -45,11 +47,18 @@ export function decodePeerRecords(body: Uint8Array): PeerRecordEntry[] | undefin
   }
   const parsed = responseSchema.safeParse(json);
   if (!parsed.success) return undefined;
-  return parsed.data.peers.map((p) => ({ peerId: p.peerId, record: new Uint8Array(Buffer.from(p.record, 'base64')) }));
+  return parsed.data.peers.map((p) => ({
+    peerId: p.peerId,
+    record: new Uint8Array(Buffer.from(p.record, 'base64')),
+  }));
 }
 
 /** Reads the first frame of a stream; rejects on oversize, end of stream, or abort. */
-export async function readOneFrame(stream: Stream, maxFrameBytes: number, signal: AbortSignal): Promise<Uint8Array> {
+export async function readOneFrame(
+  stream: Stream,
+  maxFrameBytes: number,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
   const onAbort = (): void => stream.abort(new Error('peer exchange timed out'));
   signal.addEventListener('abort', onAbort, { once: true });
   try {

@@ -9,7 +9,12 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { backoffDelayMs, type BackoffPolicy } from '@oracle/core';
 import type { Logger } from '@oracle/logger';
 import { createLibp2p } from 'libp2p';
-import { noTransportMetrics, type InboundMessage, type Transport, type TransportMetrics } from '../ports/transport.js';
+import {
+  noTransportMetrics,
+  type InboundMessage,
+  type Transport,
+  type TransportMetrics,
+} from '../ports/transport.js';
 import { decodeMessage, encodeFrame, encodeMessage, FrameDecoder } from './libp2p-transport-framing.js';
 import { PeerOutbox } from './libp2p-transport-outbox.js';
 import {
@@ -67,7 +72,12 @@ export interface Libp2pTransportOptions {
   readonly logger: Logger;
 }
 
-const defaultRedialBackoff: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 15_000, multiplier: 2, jitter: 0.2 };
+const defaultRedialBackoff: BackoffPolicy = {
+  initialDelayMs: 500,
+  maxDelayMs: 15_000,
+  multiplier: 2,
+  jitter: 0.2,
+};
 
 interface RedialState {
   failures: number;
@@ -103,7 +113,9 @@ export class Libp2pTransport implements Transport {
     this.#limits = { ...defaultTransportLimits, ...options.limits };
     this.#metrics = options.metrics ?? noTransportMetrics;
     this.#log = options.logger.child({ component: 'p2p' });
-    this.#bootstrap = new Map(options.bootstrapPeers.filter((b) => b.peerId !== this.peerId).map((b) => [b.peerId, b]));
+    this.#bootstrap = new Map(
+      options.bootstrapPeers.filter((b) => b.peerId !== this.peerId).map((b) => [b.peerId, b]),
+    );
   }
 
   async start(): Promise<void> {
@@ -131,8 +143,12 @@ export class Libp2pTransport implements Transport {
       maxInboundStreams: 8,
     });
     await node.handle(PEER_EXCHANGE_PROTOCOL, (stream, connection) =>
-      answerPeerExchange(stream, connection, (requester) => this.#recordsFor(node, requester)).catch((error: unknown) =>
-        this.#log.debug({ peerId: connection.remotePeer.toString(), err: error }, 'Peer exchange answer failed'),
+      answerPeerExchange(stream, connection, (requester) => this.#recordsFor(node, requester)).catch(
+        (error: unknown) =>
+          this.#log.debug(
+            { peerId: connection.remotePeer.toString(), err: error },
+            'Peer exchange answer failed',
+          ),
       ),
     );
     for (const peer of this.#bootstrap.values()) {
@@ -145,11 +161,17 @@ export class Libp2pTransport implements Transport {
       this.#redial.delete(peerId);
       this.#log.info({ peerId }, 'Peer connected');
     });
-    node.addEventListener('peer:disconnect', (event) => this.#log.info({ peerId: event.detail.toString() }, 'Peer disconnected'));
+    node.addEventListener('peer:disconnect', (event) =>
+      this.#log.info({ peerId: event.detail.toString() }, 'Peer disconnected'),
+    );
     await node.start();
     this.#node = node;
     this.#log.info(
-      { peerId: this.peerId, addresses: node.getMultiaddrs().map(String), bootstrapPeers: [...this.#bootstrap.keys()] },
+      {
+        peerId: this.peerId,
+        addresses: node.getMultiaddrs().map(String),
+        bootstrapPeers: [...this.#bootstrap.keys()],
+      },
       'P2P transport listening',
     );
     this.#timer = setInterval(() => void this.#reconcile(), this.#options.reconcileIntervalMs ?? 5_000);
@@ -174,7 +196,8 @@ export class Libp2pTransport implements Transport {
     if (!body) return this.#dropOutbound(peerId, 'malformed');
     if (body.length > this.#limits.maxMessageBytes) return this.#dropOutbound(peerId, 'oversize');
     const node = this.#node;
-    if (!node || node.getConnections(peerIdFromString(peerId)).length === 0) return this.#dropOutbound(peerId, 'not-connected');
+    if (!node || node.getConnections(peerIdFromString(peerId)).length === 0)
+      return this.#dropOutbound(peerId, 'not-connected');
     return this.#outbox(node, peerId).enqueue(encodeFrame(body));
   }
 
@@ -202,9 +225,11 @@ export class Libp2pTransport implements Transport {
       this.#outboxes.delete(peerId);
       this.#buckets.delete(peerId);
       this.#redial.delete(peerId);
-      this.#node?.hangUp(peerIdFromString(peerId)).catch((error: unknown) =>
-        this.#log.debug({ peerId, err: error }, 'Closing the connection to a removed peer failed'),
-      );
+      this.#node
+        ?.hangUp(peerIdFromString(peerId))
+        .catch((error: unknown) =>
+          this.#log.debug({ peerId, err: error }, 'Closing the connection to a removed peer failed'),
+        );
     }
     this.#log.info({ allowed: next.size, removed: removed.length }, 'Allow list updated');
     if (this.#node) void this.#reconcile();
@@ -221,10 +246,18 @@ export class Libp2pTransport implements Transport {
   #gater(): ConnectionGater {
     const deny = (peerId: PeerId): boolean => {
       const denied = !this.#isAllowed(peerId.toString());
-      if (denied) this.#log.debug({ peerId: peerId.toString() }, 'Refused a connection with a peer not on the allow list');
+      if (denied)
+        this.#log.debug(
+          { peerId: peerId.toString() },
+          'Refused a connection with a peer not on the allow list',
+        );
       return denied;
     };
-    return { denyDialPeer: deny, denyInboundEncryptedConnection: deny, denyOutboundEncryptedConnection: deny };
+    return {
+      denyDialPeer: deny,
+      denyInboundEncryptedConnection: deny,
+      denyOutboundEncryptedConnection: deny,
+    };
   }
 
   #acceptMessages(stream: Stream, connection: Connection): void {
@@ -302,20 +335,25 @@ export class Libp2pTransport implements Transport {
 
   async #reconcileOnce(node: Libp2p): Promise<void> {
     const connected = new Set(node.getPeers().map(String));
-    const missing = (ids: Iterable<string>): string[] => [...ids].filter((id) => id !== this.peerId && !connected.has(id));
+    const missing = (ids: Iterable<string>): string[] =>
+      [...ids].filter((id) => id !== this.peerId && !connected.has(id));
     const missingPeers = missing(this.#allowed);
     if (missingPeers.length > 0) {
       const reachableBootstraps = [...this.#bootstrap.keys()].filter((id) => connected.has(id));
       await Promise.all(reachableBootstraps.map((id) => this.#learnAddresses(node, id)));
     }
-    await Promise.all(missing(new Set([...this.#bootstrap.keys(), ...missingPeers])).map((id) => this.#dial(node, id)));
+    await Promise.all(
+      missing(new Set([...this.#bootstrap.keys(), ...missingPeers])).map((id) => this.#dial(node, id)),
+    );
   }
 
   /** Asks one bootstrap peer for signed address records and stores those of allowed peers. */
   async #learnAddresses(node: Libp2p, bootstrapPeerId: string): Promise<void> {
     const signal = AbortSignal.timeout(this.#limits.ioTimeoutMs);
     try {
-      const stream = await node.dialProtocol(peerIdFromString(bootstrapPeerId), PEER_EXCHANGE_PROTOCOL, { signal });
+      const stream = await node.dialProtocol(peerIdFromString(bootstrapPeerId), PEER_EXCHANGE_PROTOCOL, {
+        signal,
+      });
       const entries = decodePeerRecords(await readOneFrame(stream, this.#limits.maxMessageBytes, signal));
       if (!entries) {
         this.#log.warn({ peerId: bootstrapPeerId }, 'Bootstrap peer sent a malformed peer list');
@@ -343,7 +381,8 @@ export class Libp2pTransport implements Transport {
       this.#redial.delete(peerId);
     } catch (error) {
       state.failures += 1;
-      state.notBeforeMs = Date.now() + backoffDelayMs(this.#options.redialBackoff ?? defaultRedialBackoff, state.failures - 1);
+      state.notBeforeMs =
+        Date.now() + backoffDelayMs(this.#options.redialBackoff ?? defaultRedialBackoff, state.failures - 1);
       this.#redial.set(peerId, state);
       this.#log.debug({ peerId, failures: state.failures, err: error }, 'Dial failed; will retry');
     }

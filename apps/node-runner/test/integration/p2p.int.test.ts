@@ -13,9 +13,18 @@ import { createLogger } from '@oracle/logger';
 import { freePort, waitFor } from '@oracle/testing';
 import { createLibp2p } from 'libp2p';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Libp2pTransport, MESSAGE_PROTOCOL, type BootstrapPeer } from '../../src/adapters/libp2p-transport.js';
+import {
+  Libp2pTransport,
+  MESSAGE_PROTOCOL,
+  type BootstrapPeer,
+} from '../../src/adapters/libp2p-transport.js';
 import { encodeFrame, encodeMessage } from '../../src/adapters/libp2p-transport-framing.js';
-import type { DropReason, InboundMessage, MessageDirection, TransportMetrics } from '../../src/ports/transport.js';
+import type {
+  DropReason,
+  InboundMessage,
+  MessageDirection,
+  TransportMetrics,
+} from '../../src/ports/transport.js';
 
 const DIST_TRANSPORT = fileURLToPath(new URL('../../dist/adapters/libp2p-transport.js', import.meta.url));
 const logger = createLogger({ service: 'p2p-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -82,7 +91,12 @@ const text = (m: InboundMessage): string => new TextDecoder().decode(m.payload);
  * Oracle 4 runs in a child process on the compiled transport, so the test can SIGKILL it.
  * It broadcasts "<label> <n>" every 100 ms and prints every message it receives as a JSON line.
  */
-function spawnOracle(id: Identity, bootstrap: BootstrapPeer[], allowed: string[], label: string): { child: ChildProcess; lines: string[] } {
+function spawnOracle(
+  id: Identity,
+  bootstrap: BootstrapPeer[],
+  allowed: string[],
+  label: string,
+): { child: ChildProcess; lines: string[] } {
   const script = `
     import { privateKeyFromProtobuf } from '@libp2p/crypto/keys';
     import { pino } from 'pino';
@@ -104,7 +118,13 @@ function spawnOracle(id: Identity, bootstrap: BootstrapPeer[], allowed: string[]
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     env: {
       ...process.env,
-      P2P_NODE: JSON.stringify({ key: Buffer.from(privateKeyToProtobuf(id.key)).toString('hex'), port: id.port, bootstrap, allowed, label }),
+      P2P_NODE: JSON.stringify({
+        key: Buffer.from(privateKeyToProtobuf(id.key)).toString('hex'),
+        port: id.port,
+        bootstrap,
+        allowed,
+        label,
+      }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -122,7 +142,12 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 async function rawNode(key: PrivateKey): Promise<Libp2p> {
-  return createLibp2p({ privateKey: key, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] });
+  return createLibp2p({
+    privateKey: key,
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+  });
 }
 
 describe('libp2p transport on loopback', () => {
@@ -137,7 +162,8 @@ describe('libp2p transport on loopback', () => {
   const extra: { stop(): Promise<void> }[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(DIST_TRANSPORT)) throw new Error(`build first (npx tsc -b apps/node-runner): ${DIST_TRANSPORT} is missing`);
+    if (!existsSync(DIST_TRANSPORT))
+      throw new Error(`build first (npx tsc -b apps/node-runner): ${DIST_TRANSPORT} is missing`);
     bootstrapId = await identity();
     oracleIds = [await identity(), await identity(), await identity(), await identity()];
     // An allow-listed identity the test drives by hand to send malformed traffic.
@@ -152,7 +178,9 @@ describe('libp2p transport on loopback', () => {
 
   afterAll(async () => {
     if (remote) await kill(remote.child);
-    await Promise.all([...extra, ...(oracles ?? []).map((o) => o.transport), bootstrapNode?.transport].map((t) => t?.stop()));
+    await Promise.all(
+      [...extra, ...(oracles ?? []).map((o) => o.transport), bootstrapNode?.transport].map((t) => t?.stop()),
+    );
   });
 
   it('forms a full mesh through the bootstrap and carries messages both ways', async () => {
@@ -164,19 +192,33 @@ describe('libp2p transport on loopback', () => {
         what: `node ${node.id.peerId} connected to every other node`,
       });
     }
-    for (const [i, node] of oracles.entries()) node.transport.broadcast('feed-a', new TextEncoder().encode(`hello from ${i}`));
+    for (const [i, node] of oracles.entries())
+      node.transport.broadcast('feed-a', new TextEncoder().encode(`hello from ${i}`));
     for (const [i, node] of oracles.entries()) {
       const expected = oracles.filter((_, j) => j !== i).map((o) => o.id.peerId);
-      await waitFor(() => expected.every((from) => node.inbox.some((m) => m.from === from && m.tag === 'feed-a' && text(m).startsWith('hello'))), {
-        what: `oracle ${i} received hello from every other in-process oracle`,
-      });
-      await waitFor(() => node.inbox.some((m) => m.from === oracleIds[3]?.peerId && text(m).startsWith('first-life')), {
-        what: `oracle ${i} received from the child-process oracle`,
-      });
+      await waitFor(
+        () =>
+          expected.every((from) =>
+            node.inbox.some((m) => m.from === from && m.tag === 'feed-a' && text(m).startsWith('hello')),
+          ),
+        {
+          what: `oracle ${i} received hello from every other in-process oracle`,
+        },
+      );
+      await waitFor(
+        () => node.inbox.some((m) => m.from === oracleIds[3]?.peerId && text(m).startsWith('first-life')),
+        {
+          what: `oracle ${i} received from the child-process oracle`,
+        },
+      );
     }
-    await waitFor(() => oracles.every((o) => remote?.lines.some((l) => l.includes(`hello from`) && l.includes(o.id.peerId))), {
-      what: 'the child-process oracle received from every in-process oracle',
-    });
+    await waitFor(
+      () =>
+        oracles.every((o) => remote?.lines.some((l) => l.includes(`hello from`) && l.includes(o.id.peerId))),
+      {
+        what: 'the child-process oracle received from every in-process oracle',
+      },
+    );
     // The bootstrap is not an oracle: broadcasts never reach it.
     expect(bootstrapNode.inbox).toEqual([]);
     expect(oracles[0]?.metrics.sent).toBeGreaterThanOrEqual(3);
@@ -202,7 +244,8 @@ describe('libp2p transport on loopback', () => {
     expect(target.metrics.count('not-allowed', 'outbound')).toBe(1);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(outsider.transport.connectedPeers()).toEqual([]);
-    for (const node of [bootstrapNode, ...oracles]) expect(node.transport.connectedPeers()).not.toContain(outsiderId.peerId);
+    for (const node of [bootstrapNode, ...oracles])
+      expect(node.transport.connectedPeers()).not.toContain(outsiderId.peerId);
   });
 
   it('drops and counts oversize, malformed and rate-limited frames, and keeps serving the peer', async () => {
@@ -216,8 +259,12 @@ describe('libp2p transport on loopback', () => {
     const stream = await open();
     stream.send(encodeFrame(new Uint8Array([200, 1, 2, 3]))); // tag longer than the frame
     stream.send(encodeFrame(new Uint8Array([])));
-    stream.send(encodeFrame(encodeMessage('feed-a', new TextEncoder().encode('after garbage')) as Uint8Array));
-    await waitFor(() => fromProbe().some((m) => text(m) === 'after garbage'), { what: 'the valid frame after garbage' });
+    stream.send(
+      encodeFrame(encodeMessage('feed-a', new TextEncoder().encode('after garbage')) as Uint8Array),
+    );
+    await waitFor(() => fromProbe().some((m) => text(m) === 'after garbage'), {
+      what: 'the valid frame after garbage',
+    });
     expect(target.metrics.count('malformed')).toBe(2);
 
     const oversizeHeader = new Uint8Array(4);
@@ -228,10 +275,17 @@ describe('libp2p transport on loopback', () => {
 
     const second = await open();
     const burst = 400;
-    for (let i = 0; i < burst; i++) second.send(encodeFrame(encodeMessage('feed-a', new TextEncoder().encode(`burst ${i}`)) as Uint8Array));
-    await waitFor(() => fromProbe().filter((m) => text(m).startsWith('burst')).length + target.metrics.count('rate-limited') === burst, {
-      what: 'every burst frame delivered or rate-limited',
-    });
+    for (let i = 0; i < burst; i++)
+      second.send(encodeFrame(encodeMessage('feed-a', new TextEncoder().encode(`burst ${i}`)) as Uint8Array));
+    await waitFor(
+      () =>
+        fromProbe().filter((m) => text(m).startsWith('burst')).length +
+          target.metrics.count('rate-limited') ===
+        burst,
+      {
+        what: 'every burst frame delivered or rate-limited',
+      },
+    );
     expect(target.metrics.count('rate-limited')).toBeGreaterThanOrEqual(burst - limits.messageBurst - 50);
 
     const oversized = new Uint8Array(64 * 1024);
@@ -249,23 +303,35 @@ describe('libp2p transport on loopback', () => {
 
     remote = spawnOracle(killedId, bootstrapPeers, allowed, 'second-life');
     for (const [i, node] of oracles.entries()) {
-      await waitFor(() => node.inbox.some((m) => m.from === killedId.peerId && text(m).startsWith('second-life')), {
-        timeoutMs: 20_000,
-        what: `oracle ${i} hearing from the restarted node`,
-      });
+      await waitFor(
+        () => node.inbox.some((m) => m.from === killedId.peerId && text(m).startsWith('second-life')),
+        {
+          timeoutMs: 20_000,
+          what: `oracle ${i} hearing from the restarted node`,
+        },
+      );
     }
-    for (const [i, node] of oracles.entries()) node.transport.send(killedId.peerId, 'feed-b', new TextEncoder().encode(`welcome back from ${i}`));
-    await waitFor(() => oracles.every((_, i) => remote?.lines.some((l) => l.includes(`welcome back from ${i}`))), {
-      what: 'the restarted node receiving from every oracle',
-    });
+    for (const [i, node] of oracles.entries())
+      node.transport.send(killedId.peerId, 'feed-b', new TextEncoder().encode(`welcome back from ${i}`));
+    await waitFor(
+      () => oracles.every((_, i) => remote?.lines.some((l) => l.includes(`welcome back from ${i}`))),
+      {
+        what: 'the restarted node receiving from every oracle',
+      },
+    );
   });
 
   it('applies allow-list changes at runtime', async () => {
     const [a, b] = oracles as [RunningNode, RunningNode];
     a.transport.setAllowedPeers(allowed.filter((p) => p !== b.id.peerId));
-    await waitFor(() => !a.transport.connectedPeers().includes(b.id.peerId) && !b.transport.connectedPeers().includes(a.id.peerId), {
-      what: 'the removed peer disconnected',
-    });
+    await waitFor(
+      () =>
+        !a.transport.connectedPeers().includes(b.id.peerId) &&
+        !b.transport.connectedPeers().includes(a.id.peerId),
+      {
+        what: 'the removed peer disconnected',
+      },
+    );
     // b keeps trying (a is still on b's list) but a's gater refuses it.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(a.transport.connectedPeers()).not.toContain(b.id.peerId);
