@@ -116,7 +116,7 @@ describe('planRefresh', () => {
     registry.request('binance', ETH, clock.ms);
     inFlight.add('binance|BTC');
     registry.fetchStarted('binance', ETH, clock.ms + 1_000);
-    registry.fetchFinished('binance', ETH, false, clock.ms + 2_000);
+    registry.fetchFinished('binance', ETH, { kind: 'timeout', message: 'slow' }, clock.ms + 2_000);
     const plan = planRefresh(registry.all(), view, clock.ms);
     expect(plan.due.size).toBe(0);
     expect(plan.nextDueAtMs).toBe(clock.ms + 2_000);

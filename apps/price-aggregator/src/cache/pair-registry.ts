@@ -3,7 +3,7 @@
  * start and never dropped; requested pairs are registered on first request and dropped after
  * `pairCleanup.inactiveTimeoutMs` without a request.
  */
-import type { Pair, SourceId } from '../sources/price-source.js';
+import type { Pair, SourceError, SourceId } from '../sources/price-source.js';
 import { cacheKey } from './quote-cache.js';
 
 export interface Registration {
@@ -16,6 +16,8 @@ export interface Registration {
   readonly notBeforeMs: number;
   /** Consecutive failed fetches. */
   readonly failures: number;
+  /** The error of the latest fetch, when it failed. */
+  readonly lastError: SourceError | undefined;
 }
 
 export interface RegistryListener {
@@ -41,6 +43,7 @@ export class PairRegistry {
           lastRequestAtMs: nowMs,
           notBeforeMs: nowMs,
           failures: 0,
+          lastError: undefined,
         };
     this.registrations.set(key, registration);
     if (!existing) for (const listener of this.listeners) listener.added(source, [pair]);
@@ -56,13 +59,24 @@ export class PairRegistry {
     this.update(source, pair, (r) => ({ ...r, notBeforeMs: Math.max(r.notBeforeMs, notBeforeMs) }));
   }
 
-  /** A fetch ended; after a failure the next waits until `retryAtMs`. */
-  fetchFinished(source: SourceId, pair: Pair, succeeded: boolean, retryAtMs: number): void {
+  /** A fetch ended; after a failure (`error`) the next waits until `retryAtMs`. */
+  fetchFinished(source: SourceId, pair: Pair, error: SourceError | undefined, retryAtMs: number): void {
     this.update(source, pair, (r) =>
-      succeeded
-        ? { ...r, failures: 0 }
-        : { ...r, failures: r.failures + 1, notBeforeMs: Math.max(r.notBeforeMs, retryAtMs) },
+      error
+        ? {
+            ...r,
+            failures: r.failures + 1,
+            lastError: error,
+            notBeforeMs: Math.max(r.notBeforeMs, retryAtMs),
+          }
+        : { ...r, failures: 0, lastError: undefined },
     );
+  }
+
+  /** The error of a recent failed fetch while its retry backoff lasts: asking again now is pointless. */
+  recentFailure(source: SourceId, pair: Pair, nowMs: number): SourceError | undefined {
+    const r = this.get(source, pair);
+    return r?.lastError && r.notBeforeMs > nowMs ? r.lastError : undefined;
   }
 
   all(): IterableIterator<Registration> {

@@ -1,7 +1,7 @@
 /**
  * Fetches quotes of one source into the cache. Concurrent fetches of the same (source, pair)
  * share one upstream request (SingleFlight); many pairs of one source go out in requests of up to
- * the source's maxBatchSize. Outcomes update the source's availability and the registrations'
+ * the source's maxBatchSize (and of one batchKey). Outcomes update the source's availability and the registrations'
  * spacing and failure backoff.
  */
 import { backoffDelayMs, err, ok, SingleFlight, type BackoffPolicy, type Result } from '@oracle/core';
@@ -56,8 +56,7 @@ export class QuoteFetcher {
   /** One outcome per pair, in order. Pairs already being fetched join that fetch. */
   fetch(source: SourceSettings, pairs: readonly Pair[], purpose: FetchPurpose): Promise<FetchOutcome[]> {
     const fresh = uniquePairs(pairs).filter((p) => !this.inFlight(source.id, p));
-    for (let i = 0; i < fresh.length; i += source.maxBatchSize) {
-      const chunk = fresh.slice(i, i + source.maxBatchSize);
+    for (const chunk of requestBatches(source, fresh)) {
       const outcomes = this.fetchChunk(source, chunk, purpose);
       for (const pair of chunk) {
         void this.flight.run(cacheKey(source.id, pair), () =>
@@ -95,7 +94,15 @@ export class QuoteFetcher {
     });
     if (supported.length > 0) {
       const response = await this.deps.runner.fetchQuotes(source, supported);
-      this.store(source, supported, response, outcomes);
+      if (supported.length > 1 && rejectedAsBatch(response)) {
+        // One bad pair can sink a whole batch (binance: unknown symbol): ask for each alone.
+        const alone = await Promise.all(
+          supported.map((pair) => this.deps.runner.fetchQuotes(source, [pair])),
+        );
+        supported.forEach((pair, i) => this.store(source, [pair], alone[i] as typeof response, outcomes));
+      } else {
+        this.store(source, supported, response, outcomes);
+      }
     }
 
     const finishedAtMs = this.now();
@@ -104,12 +111,8 @@ export class QuoteFetcher {
       const outcome = outcomes.get(pairKey(pair)) as FetchOutcome;
       anyFailed ||= !outcome.ok;
       const failures = registry.get(source.id, pair)?.failures ?? 0;
-      registry.fetchFinished(
-        source.id,
-        pair,
-        outcome.ok,
-        finishedAtMs + backoffDelayMs(failedFetchBackoff, failures),
-      );
+      const retryAtMs = finishedAtMs + backoffDelayMs(failedFetchBackoff, failures);
+      registry.fetchFinished(source.id, pair, outcome.ok ? undefined : outcome.error, retryAtMs);
     }
     if (purpose === 'refetch' && supported.length > 0) {
       metrics.refetchOperations.inc({ source: source.id, result: anyFailed ? 'failure' : 'success' });
@@ -157,6 +160,32 @@ export class QuoteFetcher {
     if (sourceFailure && !sourceFailure.ok) status.failed(source.id, sourceFailure.error, this.now());
     else status.succeeded(source.id, this.now());
   }
+}
+
+/** Whether a multi-pair request failed as a whole with a client error (every pair an http 4xx). */
+function rejectedAsBatch(response: Result<QuoteResult[], SourceError>): boolean {
+  const isClientError = (e: SourceError): boolean =>
+    e.kind === 'http' && e.status !== undefined && e.status >= 400 && e.status < 500;
+  if (!response.ok) return isClientError(response.error);
+  return response.value.length > 0 && response.value.every((r) => 'error' in r && isClientError(r.error));
+}
+
+/** Pairs grouped by the source's batchKey (pairs with different keys never share a request), in requests of maxBatchSize. */
+export function requestBatches(
+  source: Pick<SourceSettings, 'http' | 'maxBatchSize'>,
+  pairs: readonly Pair[],
+): Pair[][] {
+  const groups = new Map<string, Pair[]>();
+  for (const pair of pairs) {
+    const key = source.http.batchKey?.(pair) ?? '';
+    const group = groups.get(key);
+    if (group) group.push(pair);
+    else groups.set(key, [pair]);
+  }
+  const size = Math.max(1, source.maxBatchSize);
+  return [...groups.values()].flatMap((group) =>
+    Array.from({ length: Math.ceil(group.length / size) }, (_, i) => group.slice(i * size, (i + 1) * size)),
+  );
 }
 
 function uniquePairs(pairs: readonly Pair[]): Pair[] {

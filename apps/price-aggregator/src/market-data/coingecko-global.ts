@@ -1,32 +1,17 @@
 /**
  * CoinGecko's global market data (`/api/v3/global`), refreshed every `refreshIntervalMs` through
- * the coingecko source's runner (its rate limit, retries and metrics) and cached. Numbers become
- * decimal strings; the shape is the reference's `/market-data/global`.
+ * the coingecko source's runner (its host, key, rate limit, retries and metrics) and cached.
+ * Served in the reference's `/market-data/global` shape, with amounts as decimal strings.
  */
-import { numberToDecimalString } from '@oracle/core';
 import type { Logger } from '@oracle/logger';
-import { z } from 'zod';
 import type { HttpSourceRunner } from '../sources/http-source-runner.js';
+import { coinGeckoGlobal } from '../sources/coingecko/index.js';
 import type { SourceSettings } from '../sources/source-catalog.js';
 
-const numberMap = z.record(z.string(), z.number());
-
-export const coingeckoGlobalSchema = z.object({
-  data: z.object({
-    active_cryptocurrencies: z.number().int().nonnegative(),
-    markets: z.number().int().nonnegative(),
-    total_market_cap: numberMap,
-    total_volume: numberMap,
-    market_cap_percentage: numberMap,
-    market_cap_change_percentage_24h_usd: z.number(),
-    updated_at: z.number().int().positive(),
-  }),
-});
-
-export interface GlobalMarketData {
-  readonly totalMarketCap: Record<string, string>;
-  readonly totalVolume: Record<string, string>;
-  readonly marketCapPercentage: Record<string, string>;
+export interface GlobalMarketResponse {
+  readonly totalMarketCap: Readonly<Record<string, string>>;
+  readonly totalVolume: Readonly<Record<string, string>>;
+  readonly marketCapPercentage: Readonly<Record<string, string>>;
   readonly marketCapChangePercentage24h: string;
   readonly activeCryptocurrencies: number;
   readonly markets: number;
@@ -42,7 +27,7 @@ export interface GlobalMarketStatus {
 }
 
 export class CoingeckoGlobal {
-  private latest: { data: GlobalMarketData; fetchedAtMs: number } | undefined;
+  private latest: { data: GlobalMarketResponse; fetchedAtMs: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -64,7 +49,7 @@ export class CoingeckoGlobal {
   }
 
   /** The latest data, or undefined before the first successful fetch. */
-  get data(): GlobalMarketData | undefined {
+  get data(): GlobalMarketResponse | undefined {
     return this.latest?.data;
   }
 
@@ -77,9 +62,15 @@ export class CoingeckoGlobal {
     };
   }
 
+  /** Fetches once; on failure the previous data stays. Returns whether it succeeded. */
   async refresh(): Promise<boolean> {
     if (!this.source) return false;
-    const result = await this.runner.request(this.source, { path: '/api/v3/global' }, coingeckoGlobalSchema);
+    const response = await this.runner.request(
+      this.source,
+      coinGeckoGlobal.buildRequest(this.source.context),
+      coinGeckoGlobal.responseSchema,
+    );
+    const result = response.ok ? coinGeckoGlobal.toMarketData(response.value) : response;
     if (!result.ok) {
       this.logger.warn(
         { kind: result.error.kind, reason: result.error.message },
@@ -87,28 +78,19 @@ export class CoingeckoGlobal {
       );
       return false;
     }
-    const d = result.value.data;
+    const d = result.value;
     this.latest = {
       fetchedAtMs: Date.now(),
       data: {
-        totalMarketCap: decimals(d.total_market_cap),
-        totalVolume: decimals(d.total_volume),
-        marketCapPercentage: decimals(d.market_cap_percentage),
-        marketCapChangePercentage24h: numberToDecimalString(d.market_cap_change_percentage_24h_usd) ?? '0',
-        activeCryptocurrencies: d.active_cryptocurrencies,
+        totalMarketCap: d.totalMarketCap,
+        totalVolume: d.totalVolume,
+        marketCapPercentage: d.marketCapPercentage,
+        marketCapChangePercentage24h: d.marketCapChangePercentage24hUsd,
+        activeCryptocurrencies: d.activeCryptocurrencies,
         markets: d.markets,
-        updatedAt: new Date(d.updated_at * 1000).toISOString(),
+        updatedAt: new Date(d.updatedAtMs).toISOString(),
       },
     };
     return true;
   }
-}
-
-function decimals(values: Record<string, number>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(values).flatMap(([k, v]) => {
-      const text = numberToDecimalString(v);
-      return text === undefined ? [] : [[k, text]];
-    }),
-  );
 }

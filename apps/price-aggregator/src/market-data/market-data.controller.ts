@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Post } from '@nestjs/common';
-import { CoingeckoGlobal, type GlobalMarketData, type GlobalMarketStatus } from './coingecko-global.js';
+import { CoingeckoGlobal, type GlobalMarketResponse, type GlobalMarketStatus } from './coingecko-global.js';
 
 @Controller('market-data/global')
 export class MarketDataController {
@@ -7,7 +7,7 @@ export class MarketDataController {
 
   /** Cached CoinGecko global data; 404 until the first successful fetch (or when disabled). */
   @Get()
-  data(): GlobalMarketData {
+  data(): GlobalMarketResponse {
     const data = this.global.data;
     if (!data)
       throw new NotFoundException(

@@ -4,13 +4,19 @@
  * with a deadline; a source that is down is not waited for.
  */
 import { isSourceId } from '@oracle/config';
-import { ok } from '@oracle/core';
+import { err, ok } from '@oracle/core';
 import { aggregate, type RejectionReason, type SourceQuote } from '../aggregation/aggregate.js';
 import type { PairRegistry } from '../cache/pair-registry.js';
 import { cacheKey, type CachedQuote, type QuoteCache } from '../cache/quote-cache.js';
 import type { FetchOutcome, QuoteFetcher } from '../cache/quote-fetcher.js';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
-import { pairKey, type Pair, type SourceErrorKind, type SourceId } from '../sources/price-source.js';
+import {
+  pairKey,
+  type Pair,
+  type SourceError,
+  type SourceErrorKind,
+  type SourceId,
+} from '../sources/price-source.js';
 import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
 import type { SourceStatusBoard } from '../sources/source-status.js';
 import type { PairRoute, PairRoutes } from './pair-routes.js';
@@ -90,6 +96,8 @@ export class QuotesService {
     this.deps.registry.request(source.id, pair, Date.now());
     const cached = this.lookup(source.id, pair);
     if (cached) return toSourceQuoteResponse(cached);
+    const recent = this.recentFailure(source.id, pair);
+    if (recent) throw QuoteError.fromSource(recent);
     const outcome = await withDeadline(
       this.deps.fetcher.fetch(source, [pair], 'request').then(([first]) => first as FetchOutcome),
       this.deps.requestTimeoutMs,
@@ -113,8 +121,10 @@ export class QuotesService {
       for (const { source, symbol } of routes) {
         this.deps.registry.request(source.id, symbol, now);
         const entry = this.lookup(source.id, symbol);
+        const recent = entry ? undefined : this.recentFailure(source.id, symbol);
         if (entry) known.set(cacheKey(source.id, symbol), ok(entry));
-        if (entry || !this.deps.status.isAvailable(source.id)) continue;
+        else if (recent) known.set(cacheKey(source.id, symbol), err(recent));
+        if (entry || recent || !this.deps.status.isAvailable(source.id)) continue;
         const miss = misses.get(source.id) ?? { source, symbols: new Map<string, Pair>() };
         miss.symbols.set(pairKey(symbol), symbol);
         misses.set(source.id, miss);
@@ -222,6 +232,12 @@ export class QuotesService {
     const entry = this.deps.cache.get(source, pair);
     (entry ? this.deps.metrics.cacheHits : this.deps.metrics.cacheMisses).inc({ source });
     return entry;
+  }
+
+  /** A failure so recent that its retry backoff still runs (and no fetch is under way to join). */
+  private recentFailure(source: SourceId, pair: Pair): SourceError | undefined {
+    if (this.deps.fetcher.inFlight(source, pair)) return undefined;
+    return this.deps.registry.recentFailure(source, pair, Date.now());
   }
 
   private usableSource(sourceId: string): SourceSettings {

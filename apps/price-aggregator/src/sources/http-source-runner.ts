@@ -36,6 +36,8 @@ export const sourceRetryBackoff: BackoffPolicy = {
 
 const RETRYABLE = new Set<SourceError['kind']>(['network', 'timeout', 'rate_limited']);
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** Kinds of 4xx answers (not 401, 403, 429) whose JSON body the source may explain. */
+const CLIENT_ERROR_BODIES = new Set<SourceError['kind']>(['http', 'not_found']);
 /** A Retry-After longer than this is treated as this long, so one answer cannot park a source for hours. */
 const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -175,18 +177,23 @@ export class HttpSourceRunner {
     }
     this.observe(source.id, String(response.status), started);
     const statusError = errorForStatus(source.id, response);
-    if (statusError) return err(statusError);
-    let body: unknown;
-    try {
-      body = JSON.parse(response.data);
-    } catch {
+    const explainable =
+      response.status < 500 && statusError !== undefined && CLIENT_ERROR_BODIES.has(statusError.kind);
+    if (statusError && !explainable) return err(statusError);
+    const body = parseJson(response.data);
+    if (statusError) {
+      // A 4xx whose body the source's schema knows (e.g. binance {code:-1121}: unknown symbol) is the
+      // source's to interpret; anything else is the status error.
+      const parsed = body.ok ? schema.safeParse(body.value) : undefined;
+      return parsed?.success ? ok(parsed.data) : err(statusError);
+    }
+    if (!body.ok)
       return err({
         kind: 'bad_json',
         message: `${source.id}: response body is not JSON`,
         status: response.status,
       });
-    }
-    const parsed = schema.safeParse(body);
+    const parsed = schema.safeParse(body.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
@@ -253,6 +260,14 @@ export function parseRetryAfter(value: unknown, nowMs: number = Date.now()): num
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - nowMs;
   return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+}
+
+function parseJson(text: string): Result<unknown, undefined> {
+  try {
+    return ok(JSON.parse(text));
+  } catch {
+    return err(undefined);
+  }
 }
 
 function errorCode(error: unknown): string {

@@ -75,6 +75,7 @@ function settingsOf(
     : missingKey
       ? `${id} requires an API key (sources.${SOURCE_CONFIG_KEYS[id]}.apiKey)`
       : undefined;
+  const baseUrl = (sourceConfig.baseUrl ?? module.http.defaultBaseUrl).replace(/\/+$/, '');
   return {
     id,
     http: module.http,
@@ -82,11 +83,11 @@ function settingsOf(
     config: sourceConfig,
     enabled: disabledReason === undefined,
     disabledReason,
-    baseUrl: (sourceConfig.baseUrl ?? module.http.defaultBaseUrl).replace(/\/+$/, ''),
+    baseUrl,
     wsUrl: sourceConfig.wsUrl,
     maxBatchSize: sourceConfig.maxBatchSize ?? module.http.maxBatchSize,
     rps: sourceConfig.rps === undefined ? module.http.defaultRps : sourceConfig.rps,
-    context: apiKey ? { apiKey } : {},
+    context: apiKey ? { apiKey, baseUrl } : { baseUrl },
     proxy: sourceConfig.useProxy,
   };
 }
