@@ -9,13 +9,16 @@ const publicKey = hexlify(ed25519PublicKey(Buffer.from('42'.repeat(32), 'hex')))
 const context = { configDigest: '0x' + 'ab'.repeat(16), epoch: 5, round: 1 };
 
 describe('observation signatures', () => {
-  it("sign the same 56-byte payload as libocr (context ‖ int192 two's complement)", () => {
+  it("sign the same 56-byte payload as libocr (context ‖ int192 two's complement), with Go's Ed25519 signature", () => {
     for (const v of vectors.observationPayload) {
-      const payload = observationPayload(
-        { configDigest: v.configDigest, epoch: v.epoch, round: v.round },
-        BigInt(v.value),
+      const context = { configDigest: v.configDigest, epoch: v.epoch, round: v.round };
+      const value = BigInt(v.value);
+      expect(hexlify(observationPayload(context, value))).toBe(v.payload);
+      expect(hexlify(ed25519PublicKey(Buffer.from(v.offchainSeed.slice(2), 'hex')))).toBe(
+        v.offchainPublicKey,
       );
-      expect(hexlify(payload)).toBe(v.payload);
+      expect(signObservation(context, value, v.offchainSeed)).toBe(v.signature);
+      expect(verifyObservation(context, value, v.signature, v.offchainPublicKey)).toBe(true);
     }
   });
 

@@ -11,6 +11,7 @@ package main
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/ed25519"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -151,6 +152,10 @@ type observationVector struct {
 	Round        uint8  `json:"round"`
 	Value        string `json:"value"`
 	Payload      string `json:"payload"`
+	// Ed25519 signature of the payload with a key made from OffchainSeed (libocr signs with ed25519.Sign).
+	OffchainSeed      string `json:"offchainSeed"`
+	OffchainPublicKey string `json:"offchainPublicKey"`
+	Signature         string `json:"signature"`
 }
 
 func main() {
@@ -236,7 +241,12 @@ func main() {
 		digest := seeded("observation digest", i)[:16]
 		epoch, round := uint32(1000+i), uint8(i+1)
 		payload := append(reportContext(digest, epoch, round), int192(value)...)
-		observations = append(observations, observationVector{hexOf(digest), epoch, round, value.String(), hexOf(payload)})
+		seed := seeded("offchain seed", i)
+		key := ed25519.NewKeyFromSeed(seed)
+		observations = append(observations, observationVector{
+			hexOf(digest), epoch, round, value.String(), hexOf(payload),
+			hexOf(seed), hexOf(key.Public().(ed25519.PublicKey)), hexOf(ed25519.Sign(key, payload)),
+		})
 	}
 	out["observationPayload"] = observations
 
