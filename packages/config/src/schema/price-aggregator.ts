@@ -1,29 +1,49 @@
 import { z } from 'zod';
-import { httpUrlSchema, pairSchema, portSchema, positiveIntSchema, secretRefSchema, wsUrlSchema } from './common.js';
+import {
+  httpUrlSchema,
+  logLevelSchema,
+  pairSchema,
+  portSchema,
+  positiveIntSchema,
+  secretRefSchema,
+  wsUrlSchema,
+} from './common.js';
 import { SOURCE_CONFIG_KEYS, SOURCE_IDS, type SourceConfigKey } from './sources.js';
 
 const streamSchema = z.strictObject({
   enabled: z.boolean().default(true).describe('Use the WebSocket stream where the source has one'),
   reconnectInitialDelayMs: positiveIntSchema.default(1_000),
   reconnectMaxDelayMs: positiveIntSchema.default(30_000),
-  heartbeatIntervalMs: positiveIntSchema.default(20_000).describe('Ping period; a silent socket is reconnected after 2 periods'),
+  heartbeatIntervalMs: positiveIntSchema
+    .default(20_000)
+    .describe('Ping period; a silent socket is reconnected after 2 periods'),
 });
 
-const sourceSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  apiKey: secretRefSchema.optional(),
-  baseUrl: httpUrlSchema.optional().describe('REST base URL (tests point it at the fake exchange)'),
-  wsUrl: wsUrlSchema.optional().describe('WebSocket URL of the stream'),
-  ttlMs: positiveIntSchema.optional().describe('Cache TTL of this source; default cache.defaultTtlMs'),
-  staleTriggerBeforeExpiry: positiveIntSchema.optional().describe('ms before expiry to refetch; default refetch.staleTriggerBeforeExpiry'),
-  timeoutMs: positiveIntSchema.default(10_000),
-  maxConcurrent: positiveIntSchema.default(10),
-  rps: z.number().positive().max(1_000).nullable().optional().describe('Requests per second to this host; null = unlimited; default per source'),
-  maxRetries: z.int().min(0).max(10).default(3),
-  useProxy: z.union([z.boolean(), httpUrlSchema]).default(false),
-  maxBatchSize: positiveIntSchema.optional().describe('Pairs per batch request; default per source'),
-  stream: streamSchema.prefault({}),
-});
+const sourceSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    apiKey: secretRefSchema.optional(),
+    baseUrl: httpUrlSchema.optional().describe('REST base URL (tests point it at the fake exchange)'),
+    wsUrl: wsUrlSchema.optional().describe('WebSocket URL of the stream'),
+    ttlMs: positiveIntSchema.optional().describe('Cache TTL of this source; default cache.defaultTtlMs'),
+    staleTriggerBeforeExpiry: positiveIntSchema
+      .optional()
+      .describe('ms before expiry to refetch; default refetch.staleTriggerBeforeExpiry'),
+    timeoutMs: positiveIntSchema.default(10_000),
+    maxConcurrent: positiveIntSchema.default(10),
+    rps: z
+      .number()
+      .positive()
+      .max(1_000)
+      .nullable()
+      .optional()
+      .describe('Requests per second to this host; null = unlimited; default per source'),
+    maxRetries: z.int().min(0).max(10).default(3),
+    useProxy: z.union([z.boolean(), httpUrlSchema]).default(false),
+    maxBatchSize: positiveIntSchema.optional().describe('Pairs per batch request; default per source'),
+    stream: streamSchema.prefault({}),
+  })
+  .meta({ id: 'PriceSource' });
 
 const sourcesShape = Object.fromEntries(
   SOURCE_IDS.map((id) => [SOURCE_CONFIG_KEYS[id], sourceSchema.prefault({})]),
@@ -32,14 +52,16 @@ const sourcesShape = Object.fromEntries(
 export const sourceIdSchema = z.enum(SOURCE_IDS);
 
 /** One source of a configured pair; `symbol` overrides the pair asked of that source (e.g. BTC/USDT on binance for BTC/USD). */
-const pairSourceSchema = z.union([
+export const pairSourceSchema = z.union([
   sourceIdSchema,
   z.strictObject({ source: sourceIdSchema, symbol: pairSchema.optional() }),
 ]);
 
 const aggregationPolicySchema = z.strictObject({
   minSources: positiveIntSchema.default(1).describe('Fresh quotes needed to answer a pair'),
-  maxDeviationPpb: positiveIntSchema.default(50_000_000).describe('Quotes further than this from the median are rejected (50 000 000 = 5 %)'),
+  maxDeviationPpb: positiveIntSchema
+    .default(50_000_000)
+    .describe('Quotes further than this from the median are rejected (50 000 000 = 5 %)'),
 });
 
 const metricsTargetSchema = z.strictObject({
@@ -70,15 +92,22 @@ export const priceAggregatorConfigSchema = z.strictObject({
   port: portSchema.default(3000),
   host: z.string().min(1).default('127.0.0.1').describe('Listen address; loopback unless you mean it'),
   environment: z.enum(['development', 'production', 'test']).default('production'),
-  logger: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
+  logger: z.strictObject({ level: logLevelSchema.default('info') }).prefault({}),
   metricsPush: metricsPushSchema.prefault({}),
-  proxy: z.union([httpUrlSchema, secretRefSchema]).optional().describe('HTTP(S) proxy for sources with useProxy: true'),
+  proxy: z
+    .union([httpUrlSchema, secretRefSchema])
+    .optional()
+    .describe('HTTP(S) proxy for sources with useProxy: true'),
   cache: z.strictObject({ defaultTtlMs: positiveIntSchema.default(300_000) }).prefault({}),
   refetch: z
     .strictObject({
       enabled: z.boolean().default(true),
-      staleTriggerBeforeExpiry: positiveIntSchema.default(5_000).describe('ms before a cache entry expires at which it is refetched'),
-      minTimeBetweenRefreshes: positiveIntSchema.default(1_000).describe('ms; never refetch one entry more often'),
+      staleTriggerBeforeExpiry: positiveIntSchema
+        .default(5_000)
+        .describe('ms before a cache entry expires at which it is refetched'),
+      minTimeBetweenRefreshes: positiveIntSchema
+        .default(1_000)
+        .describe('ms; never refetch one entry more often'),
     })
     .prefault({}),
   quotes: z.strictObject({ requestTimeoutMs: z.int().min(100).max(60_000).default(10_000) }).prefault({}),
@@ -89,7 +118,9 @@ export const priceAggregatorConfigSchema = z.strictObject({
       cleanupIntervalMs: positiveIntSchema.default(20_000),
     })
     .prefault({}),
-  pairsTtl: z.array(z.strictObject({ pair: pairSchema, source: sourceIdSchema.optional(), ttlMs: z.int().min(100) })).default([]),
+  pairsTtl: z
+    .array(z.strictObject({ pair: pairSchema, source: sourceIdSchema.optional(), ttlMs: z.int().min(100) }))
+    .default([]),
   aggregation: aggregationPolicySchema.prefault({}),
   /** Pairs kept warm from start (and required fresh for readiness), with the sources asked for each. */
   pairs: z
@@ -105,7 +136,10 @@ export const priceAggregatorConfigSchema = z.strictObject({
   marketData: z
     .strictObject({
       coingeckoGlobal: z
-        .strictObject({ enabled: z.boolean().default(false), refreshIntervalMs: z.int().min(10_000).default(60_000) })
+        .strictObject({
+          enabled: z.boolean().default(false),
+          refreshIntervalMs: z.int().min(10_000).default(60_000),
+        })
         .prefault({}),
     })
     .prefault({}),
@@ -116,3 +150,4 @@ export type PriceAggregatorConfigInput = z.input<typeof priceAggregatorConfigSch
 export type PriceAggregatorConfigParsed = z.infer<typeof priceAggregatorConfigSchema>;
 export type SourceConfigParsed = z.infer<typeof sourceSchema>;
 export type MetricsPushConfigParsed = z.infer<typeof metricsPushSchema>;
+export type PairSource = z.infer<typeof pairSourceSchema>;

@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { deepFreeze } from './deep-freeze.js';
+import type { Configuration } from './load-configuration.js';
+import type { Secret } from './secret.js';
+
+type Solution = Configuration['solution'];
+
+export type AggregatorConfig = Solution['priceAggregatorConfig'];
+export type Feed = Solution['feeds'][number];
+export type NodeRole = 'bootstrap' | 'oracle';
+
+/** A secret a node needs: given in the configuration, or generated on first boot into a file. */
+export type NodeSecret =
+  | { readonly origin: 'configuration'; readonly secret: Secret }
+  | { readonly origin: 'generated'; readonly file: string };
+
+/** Directory of node i's generated secrets: its keys, and passwords not given in the configuration. */
+export function nodeSecretsDir(cfg: Configuration, nodeIndex: number): string {
+  return join(cfg.solution.spSecretsDir, 'nodes', String(nodeIndex));
+}
+
+/** The price aggregator's slice, secrets resolved. */
+export function selectAggregatorConfig(cfg: Configuration): AggregatorConfig {
+  return cfg.solution.priceAggregatorConfig;
+}
+
+/** What every node knows about node `index`. */
+function peer(s: Solution, index: number) {
+  return {
+    index,
+    role: (s.bootstrapNodes.includes(index) ? 'bootstrap' : 'oracle') as NodeRole,
+    host: s.nodes.host,
+    apiPort: s.nodes.apiPortBase + index,
+    p2pPort: s.nodes.p2pPortBase + index,
+  };
+}
+
+export type Peer = ReturnType<typeof peer>;
+
+const configuredOrGenerated = (secret: Secret | undefined, file: string): NodeSecret =>
+  secret ? { origin: 'configuration', secret } : { origin: 'generated', file };
+
+/** A URL a local client can dial for a listen address (a wildcard address means loopback). */
+function localUrl(host: string, port: number): string {
+  const dialable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${dialable.includes(':') ? `[${dialable}]` : dialable}:${port}`;
+}
+
+/** Everything node `nodeIndex` (1..totalNodes) needs; throws a RangeError for an index outside. */
+export function selectNodeConfig(cfg: Configuration, nodeIndex: number) {
+  const s = cfg.solution;
+  if (!Number.isInteger(nodeIndex) || nodeIndex < 1 || nodeIndex > s.totalNodes) {
+    throw new RangeError(`node index ${nodeIndex} is outside 1..${s.totalNodes}`);
+  }
+  const secretsDir = nodeSecretsDir(cfg, nodeIndex);
+  const { heartbeatSeconds: _heartbeat, deviationPpb: _deviation, ...onChainTiming } = s.ocr;
+  const { observationTimeoutMs, blockchainTimeoutMs, configConfirmations, configPollIntervalMs } = s.nodes;
+  return deepFreeze({
+    ...peer(s, nodeIndex),
+    logLevel: s.nodes.logLevel,
+    dataDir: join(s.nodes.dataDirBase, String(nodeIndex)),
+    keys: {
+      dir: secretsDir,
+      evmKeyFile: join(secretsDir, 'evm-key.json'),
+      p2pKeyFile: join(secretsDir, 'p2p-key.json'),
+      ocrKeyFile: join(secretsDir, 'ocr-key.json'),
+      password: configuredOrGenerated(s.nodes.keystorePassword, join(secretsDir, 'keystore-password')),
+    },
+    database: {
+      host: s.postgres.host,
+      port: s.postgres.port,
+      name: `${s.postgres.databasePrefix}_${nodeIndex}`,
+      role: `${s.postgres.rolePrefix}_${nodeIndex}`,
+      password: configuredOrGenerated(s.postgres.passwords?.[nodeIndex - 1], join(secretsDir, 'db-password')),
+    },
+    chain: {
+      chainId: s.chainlinkChainId,
+      rpcHttpUrl: s.chainlinkRpcHttpUrl,
+      rpcWsUrl: s.chainlinkRpcWsUrl,
+      gas: s.gas,
+    },
+    faucet: {
+      privateKey: s.faucetPrivateKey,
+      minWei: s.faucetMinWei,
+      topupWei: s.faucetTopupWei,
+      checkIntervalMs: s.balanceTopupCheckIntervalMs,
+    },
+    ocr: {
+      ...onChainTiming,
+      observationTimeoutMs,
+      blockchainTimeoutMs,
+      configConfirmations,
+      configPollIntervalMs,
+    },
+    feeds: s.feeds,
+    priceAggregatorUrl: localUrl(s.priceAggregatorConfig.host, s.priceAggregatorConfig.port),
+    peers: Array.from({ length: s.totalNodes }, (_, i) => peer(s, i + 1)),
+  });
+}
+
+export type NodeConfig = ReturnType<typeof selectNodeConfig>;
+
+/** The process-metrics exporter's settings; it pushes like the aggregator unless it has its own `push`. */
+export function selectProcessMetricsConfig(cfg: Configuration) {
+  const { push, jobName, intervalMs, ...local } = cfg.solution.processMetrics;
+  const {
+    jobName: _jobName,
+    intervalMs: _intervalMs,
+    ...aggregatorPush
+  } = cfg.solution.priceAggregatorConfig.metricsPush;
+  return deepFreeze({ ...local, intervalMs, push: { ...(push ?? aggregatorPush), jobName, intervalMs } });
+}
+
+export type ProcessMetricsConfig = ReturnType<typeof selectProcessMetricsConfig>;

@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+// Runs the built CLI (npm run test:int builds first), as the config-validate oneshot does.
+const CLI = fileURLToPath(new URL('../dist/cli/validate-config.js', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../../configuration.example.json', import.meta.url));
+
+const FAUCET_KEY = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba';
+const KEYSTORE_PASSWORD = 'keystore-password-for-the-cli-test';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'validate-config-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The example, pointed at a secrets directory in the temp dir holding every file it references. */
+async function writeExample(
+  change: (solution: Record<string, unknown>) => void = () => undefined,
+): Promise<string> {
+  const config = JSON.parse(await readFile(EXAMPLE, 'utf8')) as { solution: Record<string, unknown> };
+  config.solution.spSecretsDir = join(dir, 'secrets');
+  change(config.solution);
+  for (const [file, value] of [
+    ['faucet/private-key', FAUCET_KEY],
+    ['metrics/password', 'metrics-password'],
+    ['api-keys/cryptocompare', 'cryptocompare-key'],
+    ['api-keys/exchangerate-host', 'exchangerate-key'],
+  ]) {
+    const path = join(dir, 'secrets', file);
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFile(path, `${value}\n`);
+  }
+  const path = join(dir, 'configuration.json');
+  await writeFile(path, JSON.stringify(config));
+  return path;
+}
+
+describe('validate-config', () => {
+  it('prints a one-line summary and exits 0 for a valid configuration', async () => {
+    const path = await writeExample();
+
+    const { code, stdout, stderr } = run([path], { ORACLE_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD });
+
+    expect(stderr).toBe('');
+    expect(stdout).toBe(
+      `${path} is valid: 5 nodes (1 bootstrap, 4 oracles, f = 1), 4 feeds, 11 enabled sources: ` +
+        'binance, okx, coingecko, kraken, coinbase, cryptocompare, exchangerate-host, frankfurter, yahoofinance, kucoin, bybit\n',
+    );
+    expect(code).toBe(0);
+  });
+
+  it('reads $CONFIG_PATH when no path is given', async () => {
+    const path = await writeExample();
+
+    const { code, stdout } = run([], { CONFIG_PATH: path, ORACLE_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD });
+
+    expect(stdout).toMatch(/is valid: 5 nodes/);
+    expect(code).toBe(0);
+  });
+
+  it('prints every problem as "<json path>: <message>" and exits 1, without secrets', async () => {
+    const path = await writeExample((solution) => {
+      solution.totalNodes = '5';
+      solution.faucetPrivateKey = FAUCET_KEY;
+      solution.typo = true;
+    });
+
+    const { code, stdout, stderr } = run([path], { ORACLE_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD });
+
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n').sort()).toEqual([
+      'solution.faucetPrivateKey: a secret cannot be written in the file in clear: put it in a file under spSecretsDir and write {"file": "<path>"}, or use {"env": "<VARIABLE>"}',
+      'solution.totalNodes: expected a number, got a string: write it without quotes',
+      'solution.typo: unknown key',
+    ]);
+    expect(stderr).not.toContain(FAUCET_KEY);
+    expect(code).toBe(1);
+  });
+
+  it('names a missing secret by path and variable, never printing the others', async () => {
+    const path = await writeExample();
+
+    const { code, stderr } = run([path]);
+
+    expect(stderr).toBe(
+      'solution.nodes.keystorePassword: environment variable ORACLE_KEYSTORE_PASSWORD is not set\n',
+    );
+    expect(code).toBe(1);
+  });
+
+  it('locates a JSON syntax error', async () => {
+    const path = join(dir, 'configuration.json');
+    await writeFile(path, '{\n  "solution": {\n    "totalNodes": 5,\n  }\n}\n');
+
+    const { code, stderr } = run([path]);
+
+    expect(stderr).toBe(
+      '(file): invalid JSON at line 4, column 3: expected a property name in double quotes\n',
+    );
+    expect(code).toBe(1);
+  });
+
+  it('reports a file that cannot be read', () => {
+    const path = join(dir, 'missing.json');
+
+    const { code, stderr } = run([path]);
+
+    expect(stderr).toBe(`(file): cannot read ${path} (ENOENT)\n`);
+    expect(code).toBe(1);
+  });
+});
