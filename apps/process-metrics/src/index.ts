@@ -1,1 +1,5 @@
-export {};
+export * from './collect.js';
+export * from './sampler.js';
+export * from './metrics.js';
+export * from './server.js';
+export * from './app.js';
