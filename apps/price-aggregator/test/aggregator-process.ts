@@ -1,0 +1,203 @@
+/**
+ * Test harness: runs the BUILT aggregator (`dist/main.js`) as a child process with a temporary
+ * configuration.json, and reads its HTTP API and Prometheus metrics.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SOURCE_CONFIG_KEYS, SOURCE_IDS, type SourceId } from '@oracle/config';
+import type { FakeExchange } from '@oracle/fake-exchange';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export interface HttpAnswer<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+}
+
+export interface AggregatorProcess {
+  readonly url: string;
+  readonly port: number;
+  /** Every stdout/stderr line so far (JSON log lines). */
+  readonly logs: string[];
+  get<T = unknown>(path: string): Promise<HttpAnswer<T>>;
+  post<T = unknown>(path: string, body: unknown): Promise<HttpAnswer<T>>;
+  /** The sum of a metric's samples whose labels include `labels`. */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** SIGTERM, then the exit code (null if killed by a signal). */
+  stop(): Promise<number | null>;
+}
+
+/** A `priceAggregatorConfig.sources` block: every source disabled except `enabled`, which point at the fake exchange. */
+export function fakeSources(
+  fake: FakeExchange,
+  enabled: readonly SourceId[],
+  settings: JsonObject = {},
+): Record<string, JsonObject> {
+  return Object.fromEntries(
+    SOURCE_IDS.map((id) => {
+      if (!enabled.includes(id)) return [SOURCE_CONFIG_KEYS[id], { enabled: false }];
+      const ws = hasStream(fake, id) ? { wsUrl: fake.wsUrl(id) } : {};
+      return [
+        SOURCE_CONFIG_KEYS[id],
+        {
+          enabled: true,
+          baseUrl: fake.url(id),
+          ...ws,
+          timeoutMs: 1_000,
+          maxRetries: 0,
+          rps: null,
+          stream: { enabled: false },
+          ...settings,
+        },
+      ];
+    }),
+  );
+}
+
+function hasStream(fake: FakeExchange, id: SourceId): boolean {
+  try {
+    fake.wsUrl(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts `node dist/main.js` with this `priceAggregatorConfig` (port and host filled in) and waits until it answers. */
+export async function startAggregator(
+  priceAggregatorConfig: JsonObject,
+  env: NodeJS.ProcessEnv = {},
+): Promise<AggregatorProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'price-aggregator-'));
+  const configPath = join(dir, 'configuration.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify(configurationWith({ host: '127.0.0.1', port, ...priceAggregatorConfig }, dir)),
+  );
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, CONFIG_PATH: configPath, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      logs.push(...lines.filter((line) => line !== ''));
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilServing(url, child, logs);
+
+  const request = async <T>(path: string, init?: RequestInit): Promise<HttpAnswer<T>> => {
+    const response = await fetch(url + path, init);
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    return { status: response.status, body: (type.includes('json') ? JSON.parse(text) : text) as T };
+  };
+  return {
+    url,
+    port,
+    logs,
+    get: (path) => request(path),
+    post: (path, body) =>
+      request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    async metric(name, labels = {}) {
+      const text = (await request<string>('/metrics')).body;
+      return sumSamples(text, name, labels);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** The smallest valid configuration.json around an aggregator slice. */
+function configurationWith(priceAggregatorConfig: JsonObject, secretsDir: string): JsonObject {
+  return {
+    solution: {
+      totalNodes: 5,
+      chainlinkChainId: 31337,
+      chainlinkRpcHttpUrl: 'http://127.0.0.1:8545',
+      spSecretsDir: secretsDir,
+      priceAggregatorConfig,
+      feeds: [{ name: 'BTC / USD', pair: 'BTC/USD', decimals: 8 }],
+    },
+  };
+}
+
+/** Sums the samples of `name` (exact metric name) whose labels include every given label. */
+export function sumSamples(text: string, name: string, labels: Record<string, string>): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const sampleLabels = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => sampleLabels[k] === v)) sum += Number(match[3]);
+  }
+  return sum;
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, logs: string[]): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`aggregator exited with ${child.exitCode}:\n${logs.join('\n')}`);
+    try {
+      if ((await fetch(`${url}/`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`aggregator did not answer within 20 s:\n${logs.join('\n')}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `probe` until it returns a value that is not undefined/false, or throws after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined | false;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last !== undefined && last !== false) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
