@@ -1,9 +1,14 @@
 import { Secret } from '@oracle/config';
 import { createLogger } from '@oracle/logger';
-import { freePort, startPushgateway, waitFor, type RunningPushgateway } from '@oracle/testing';
+import {
+  freePort,
+  startPushgateway,
+  TEST_BASIC_AUTH,
+  waitFor,
+  type RunningPushgateway,
+} from '@oracle/testing';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_BASIC_AUTH } from '../../testing/test/fixtures.js';
 import type { MetricsPushConfig } from '../src/config.js';
 import { pushConfig } from '../src/fixtures/config.js';
 import { createMetricsPusher, type MetricsPusher } from '../src/pusher.js';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { basicAuthHeader } from '../src/basic-auth.js';
 import { startPushgateway, type RunningPushgateway } from '../src/pushgateway.js';
-import { TEST_BASIC_AUTH } from './fixtures.js';
+import { TEST_BASIC_AUTH } from '../src/test-credentials.js';
 
 const body = '# TYPE starter_check gauge\nstarter_check 7\n';
 
