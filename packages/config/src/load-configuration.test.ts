@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { minimalConfiguration, withChange } from './fixtures/minimal-configuration.js';
 import { configurationPath, loadConfiguration, type Configuration } from './load-configuration.js';
 import { ConfigurationError } from './problems.js';
-import { Secret } from './secret.js';
+import { Secret, UnloadedSecret } from './secret.js';
+import { AGGREGATOR_SECRETS, nodeSecrets } from './selectors.js';
 
 const EXAMPLE_PATH = fileURLToPath(new URL('../../../configuration.example.json', import.meta.url));
 
@@ -167,6 +168,37 @@ describe('loadConfiguration', () => {
       },
     ]);
     for (const secret of Object.values(SECRETS)) expect(error.message).not.toContain(secret);
+  });
+
+  it('reads only the secrets a process asks for, leaving the others unloaded', async () => {
+    const { path } = await exampleSetup();
+    await rm(join(dir, 'secrets/faucet/private-key'));
+
+    const cfg = await loadConfiguration({ path, env: {}, secrets: AGGREGATOR_SECRETS });
+
+    expect(cfg.solution.priceAggregatorConfig.sources.cryptocompare.apiKey?.reveal()).toBe(
+      SECRETS.cryptocompare,
+    );
+    expect(cfg.solution.faucetPrivateKey).toBeInstanceOf(UnloadedSecret);
+    expect(() => cfg.solution.faucetPrivateKey?.reveal()).toThrow(
+      'secret solution.faucetPrivateKey was not loaded by this process',
+    );
+    expect(JSON.stringify(cfg.solution.nodes.keystorePassword)).toBe('"[redacted]"');
+  });
+
+  it('scopes a node to its own database password (passwords[1] does not cover passwords[10])', async () => {
+    let config = withChange(minimalConfiguration(), 'solution.totalNodes', 11);
+    config = withChange(
+      config,
+      'solution.postgres.passwords',
+      Array.from({ length: 11 }, (_, i) => ({ env: `DB_PASSWORD_${i + 1}` })),
+    );
+    const path = await writeJson(config);
+
+    const cfg = await loadConfiguration({ path, env: { DB_PASSWORD_2: 'two' }, secrets: nodeSecrets(2) });
+
+    expect(cfg.solution.postgres.passwords?.[1]?.reveal()).toBe('two');
+    expect(cfg.solution.postgres.passwords?.[10]).toBeInstanceOf(UnloadedSecret);
   });
 
   it('reports schema problems in a readable multi-line message', async () => {

@@ -16,6 +16,12 @@ export interface LoadConfigurationOptions {
   readonly path?: string;
   /** Environment for `CONFIG_PATH` and `{"env": ...}` secrets; default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * JSON paths of the secrets this process reads, each covering everything under it; default every
+   * secret. A process that runs as its own user passes its own (`AGGREGATOR_SECRETS`,
+   * `PROCESS_METRICS_SECRETS`, `nodeSecrets(i)`); the others load as `UnloadedSecret`s.
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** The path `loadConfiguration` reads with these options. */
@@ -43,6 +49,7 @@ export async function loadConfiguration(options: LoadConfigurationOptions = {}):
   const resolved = await resolveSecrets(validated.value, {
     secretsDir: validated.value.solution.spSecretsDir,
     env: options.env ?? process.env,
+    scope: options.secrets,
   });
   if (!resolved.ok) throw new ConfigurationError(path, resolved.error);
   return deepFreeze(resolved.value);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { err, ok, type Result } from '@oracle/core';
 import { formatPath, type ConfigurationProblem } from './problems.js';
 import { isParsedSecretRef, type SecretRef } from './schema/common.js';
-import { Secret } from './secret.js';
+import { Secret, UnloadedSecret } from './secret.js';
 
 /** `T` with every secret reference replaced by its resolved `Secret`, read-only all the way down. */
 export type WithSecrets<T> = T extends SecretRef
@@ -19,6 +19,11 @@ export interface SecretSources {
   readonly secretsDir: string;
   /** Where `{"env": ...}` references are looked up. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * JSON paths of the references to read, each covering everything under it
+   * (`solution.priceAggregatorConfig`); default all. The others become `UnloadedSecret`s.
+   */
+  readonly scope?: readonly string[];
 }
 
 type Path = readonly (string | number)[];
@@ -32,22 +37,30 @@ export async function resolveSecrets<T>(
   value: T,
   sources: SecretSources,
 ): Promise<Result<WithSecrets<T>, ConfigurationProblem[]>> {
-  const refs = new Map<SecretRef, Path>();
+  const refs = new Map<SecretRef, string>();
   collectRefs(value, [], refs);
+  const secrets = new Map<unknown, Secret>();
+  const wanted = [...refs].filter(([ref, path]) => {
+    const inScope = sources.scope?.some((prefix) => isWithin(path, prefix)) ?? true;
+    if (!inScope) secrets.set(ref, new UnloadedSecret(path));
+    return inScope;
+  });
   const reads = await Promise.all(
-    [...refs].map(async ([ref, path]) => ({ ref, path, result: await readSecret(ref, sources) })),
+    wanted.map(async ([ref, path]) => ({ ref, path, result: await readSecret(ref, sources) })),
   );
   const problems: ConfigurationProblem[] = [];
-  const secrets = new Map<unknown, Secret>();
   for (const { ref, path, result } of reads) {
     if (result.ok) secrets.set(ref, new Secret(result.value));
-    else problems.push({ path: formatPath(path), message: result.error });
+    else problems.push({ path, message: result.error });
   }
   return problems.length > 0 ? err(problems) : ok(replaceRefs(value, secrets) as WithSecrets<T>);
 }
 
-function collectRefs(node: unknown, path: Path, refs: Map<SecretRef, Path>): void {
-  if (isParsedSecretRef(node)) refs.set(node, path);
+const isWithin = (path: string, prefix: string): boolean =>
+  path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+
+function collectRefs(node: unknown, path: Path, refs: Map<SecretRef, string>): void {
+  if (isParsedSecretRef(node)) refs.set(node, formatPath(path));
   else if (Array.isArray(node)) node.forEach((item, i) => collectRefs(item, [...path, i], refs));
   else if (typeof node === 'object' && node !== null) {
     for (const [key, item] of Object.entries(node)) collectRefs(item, [...path, key], refs);

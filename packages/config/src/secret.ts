@@ -30,3 +30,20 @@ export class Secret {
     return REDACTED;
   }
 }
+
+/**
+ * A secret this process chose not to read (see `loadConfiguration`'s `secrets` option). It prints
+ * like any secret; revealing it is a bug and throws, naming where the reference sits.
+ */
+export class UnloadedSecret extends Secret {
+  readonly #path: string;
+
+  constructor(path: string) {
+    super('');
+    this.#path = path;
+  }
+
+  override reveal(): never {
+    throw new Error(`secret ${this.#path} was not loaded by this process`);
+  }
+}

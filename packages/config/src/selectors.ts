@@ -19,6 +19,24 @@ export function nodeSecretsDir(cfg: Configuration, nodeIndex: number): string {
   return join(cfg.solution.spSecretsDir, 'nodes', String(nodeIndex));
 }
 
+/** The secrets the price aggregator reads (`loadConfiguration({ secrets })`). */
+export const AGGREGATOR_SECRETS: readonly string[] = ['solution.priceAggregatorConfig'];
+
+/** The secrets the process-metrics exporter reads: its own push settings or the aggregator's. */
+export const PROCESS_METRICS_SECRETS: readonly string[] = [
+  'solution.priceAggregatorConfig.metricsPush',
+  'solution.processMetrics',
+];
+
+/** The secrets node `nodeIndex` reads: the faucet key, the keystore password and its own database password. */
+export function nodeSecrets(nodeIndex: number): readonly string[] {
+  return [
+    'solution.faucetPrivateKey',
+    'solution.nodes.keystorePassword',
+    `solution.postgres.passwords[${nodeIndex - 1}]`,
+  ];
+}
+
 /** The price aggregator's slice, secrets resolved. */
 export function selectAggregatorConfig(cfg: Configuration): AggregatorConfig {
   return cfg.solution.priceAggregatorConfig;

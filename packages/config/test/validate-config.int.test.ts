@@ -42,7 +42,7 @@ async function writeExample(
     ['metrics/password', 'metrics-password'],
     ['api-keys/cryptocompare', 'cryptocompare-key'],
     ['api-keys/exchangerate-host', 'exchangerate-key'],
-  ]) {
+  ] as const) {
     const path = join(dir, 'secrets', file);
     await mkdir(join(path, '..'), { recursive: true });
     await writeFile(path, `${value}\n`);

@@ -55,11 +55,9 @@ const LARGE_INTEGER_HINT =
 /** Integers that may exceed 2^53 (wei, on-chain values) are decimal strings in JSON and bigint in code. */
 export const bigintStringSchema = z
   .union([
-    z
-      .string()
-      .regex(/^\d+$/, {
-        error: 'expected a non-negative integer as a decimal string, e.g. "20000000000000"',
-      }),
+    z.string().regex(/^\d+$/, {
+      error: 'expected a non-negative integer as a decimal string, e.g. "20000000000000"',
+    }),
     z.int({ error: LARGE_INTEGER_HINT }).nonnegative(),
   ])
   .transform((v) => BigInt(v));

@@ -2,11 +2,9 @@ import { z } from 'zod';
 import { portSchema, secretRefSchema } from './common.js';
 
 /** Room for the `_<node index>` suffix within PostgreSQL's 63-byte identifiers. */
-const identifierPrefixSchema = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_]{0,59}$/, {
-    error: 'expected a lower-case SQL identifier (letters, digits, _) of at most 60 characters',
-  });
+const identifierPrefixSchema = z.string().regex(/^[a-z_][a-z0-9_]{0,59}$/, {
+  error: 'expected a lower-case SQL identifier (letters, digits, _) of at most 60 characters',
+});
 
 export const postgresSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
