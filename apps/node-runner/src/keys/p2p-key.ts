@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises';
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
+import type { PrivateKey } from '@libp2p/interface';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { z } from 'zod';
+import { sealedSecretSchema, sealSecret, unsealSecret } from './seal.js';
+import { readSecretFile } from './secret-files.js';
+
+/**
+ * The node's P2P identity: an Ed25519 key whose peer id (`12D3KooW…`) is in the contract config.
+ * The file is JSON: the peer id in clear, the libp2p protobuf private key bytes
+ * (`08 01 12 40 ‖ seed ‖ public key`, hex) sealed with the node's keystore passphrase.
+ */
+const p2pKeyFileSchema = z.strictObject({
+  version: z.literal(1),
+  type: z.literal('libp2p-ed25519'),
+  public: z.strictObject({ peerId: z.string().min(1) }),
+  sealedSecret: sealedSecretSchema,
+});
+
+export async function generateP2pKey(): Promise<PrivateKey> {
+  return generateKeyPair('Ed25519');
+}
+
+export function p2pPeerId(key: PrivateKey): string {
+  return peerIdFromPrivateKey(key).toString();
+}
+
+/** Writes the key file to `path` (a fresh temporary path: see createSecretFile). */
+export async function writeP2pKeyFile(path: string, key: PrivateKey, passphrase: string): Promise<void> {
+  const protobufHex = Buffer.from(privateKeyToProtobuf(key)).toString('hex');
+  const file: z.infer<typeof p2pKeyFileSchema> = {
+    version: 1,
+    type: 'libp2p-ed25519',
+    public: { peerId: p2pPeerId(key) },
+    sealedSecret: await sealSecret(protobufHex, passphrase),
+  };
+  await writeFile(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+}
+
+/** Loads and checks a P2P key file; errors name the file and the problem, never key material. */
+export async function readP2pKeyFile(path: string, passphrase: string): Promise<PrivateKey> {
+  const text = await readSecretFile(path);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`key file ${path} is not valid JSON`);
+  }
+  const parsed = p2pKeyFileSchema.safeParse(json);
+  if (!parsed.success)
+    throw new Error(`key file ${path} is not a P2P key file (${parsed.error.issues[0]?.path.join('.')})`);
+  let key: PrivateKey;
+  try {
+    key = privateKeyFromProtobuf(
+      Buffer.from(await unsealSecret(parsed.data.sealedSecret, passphrase), 'hex'),
+    );
+  } catch (error) {
+    const reason =
+      error instanceof Error && error.message.startsWith('wrong passphrase')
+        ? error.message
+        : 'not a libp2p private key';
+    throw new Error(`key file ${path}: ${reason}`);
+  }
+  if (key.type !== 'Ed25519') throw new Error(`key file ${path}: expected an Ed25519 key, found ${key.type}`);
+  if (p2pPeerId(key) !== parsed.data.public.peerId)
+    throw new Error(`key file ${path}: peerId does not match the private key`);
+  return key;
+}
