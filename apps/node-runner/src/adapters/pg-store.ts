@@ -6,7 +6,7 @@ import type {
   ContractConfig,
   EpochRound,
   PacemakerState,
-  PendingTransmission,
+  SerializedPendingTransmission,
   Store,
   StoreError,
   StoreResult,
@@ -142,7 +142,7 @@ export class PgStore implements Store {
     });
   }
 
-  savePendingTransmission(t: PendingTransmission): Promise<StoreResult<void>> {
+  savePendingTransmission(t: SerializedPendingTransmission): Promise<StoreResult<void>> {
     return this.#run('savePendingTransmission', async () => {
       await this.#pool.query(
         `INSERT INTO ocr_pending_transmissions (config_digest, epoch, round, transmit_at, median, serialized_report, rs, ss, vs)
@@ -153,7 +153,7 @@ export class PgStore implements Store {
           bytes(t.configDigest),
           t.epoch,
           t.round,
-          t.transmitAt,
+          new Date(t.transmitAtMs),
           t.median.toString(),
           bytes(t.serializedReport),
           t.rs.map(bytes),
@@ -164,7 +164,7 @@ export class PgStore implements Store {
     });
   }
 
-  pendingTransmissions(configDigest: string): Promise<StoreResult<PendingTransmission[]>> {
+  pendingTransmissions(configDigest: string): Promise<StoreResult<SerializedPendingTransmission[]>> {
     return this.#run('pendingTransmissions', async () => {
       const { rows } = await this.#pool.query<PendingTransmissionRow>(
         `SELECT config_digest, epoch, round, transmit_at, median, serialized_report, rs, ss, vs
@@ -175,7 +175,7 @@ export class PgStore implements Store {
         configDigest: hexlify(row.config_digest),
         epoch: Number(row.epoch),
         round: row.round,
-        transmitAt: row.transmit_at,
+        transmitAtMs: row.transmit_at.getTime(),
         median: BigInt(row.median),
         serializedReport: hexlify(row.serialized_report),
         rs: row.rs.map((r) => hexlify(r)),
@@ -194,11 +194,11 @@ export class PgStore implements Store {
     });
   }
 
-  deletePendingTransmissionsBefore(time: Date): Promise<StoreResult<number>> {
+  deletePendingTransmissionsBefore(timeMs: number): Promise<StoreResult<number>> {
     return this.#run('deletePendingTransmissionsBefore', async () => {
       const { rowCount } = await this.#pool.query(
         'DELETE FROM ocr_pending_transmissions WHERE transmit_at < $1',
-        [time],
+        [new Date(timeMs)],
       );
       return rowCount ?? 0;
     });
@@ -271,7 +271,7 @@ export class PgStore implements Store {
           t.status,
           t.maxFeePerGas.toString(),
           t.maxPriorityFeePerGas.toString(),
-          t.sentAt,
+          new Date(t.sentAtMs),
         ],
       );
     });
@@ -309,7 +309,7 @@ export class PgStore implements Store {
         status: row.status,
         maxFeePerGas: BigInt(row.max_fee_per_gas),
         maxPriorityFeePerGas: BigInt(row.max_priority_fee_per_gas),
-        sentAt: row.sent_at,
+        sentAtMs: row.sent_at.getTime(),
       }));
     });
   }

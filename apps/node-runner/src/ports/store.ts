@@ -1,8 +1,11 @@
 import type { Result } from '@oracle/core';
+import type { EpochRound, PacemakerState } from '../ocr/index.js';
+
+export type { EpochRound, PacemakerState };
 
 /**
  * What a node keeps across restarts (ocr1.md §14), one database per node. Byte strings are
- * 0x-prefixed hex, as everywhere in the node; on-chain integers are bigint. Every call returns an
+ * 0x-prefixed hex, as everywhere in the node; on-chain integers are bigint; times are Unix ms. Every call returns an
  * error value instead of throwing when Postgres fails, after the adapter's own retries.
  */
 export interface Store {
@@ -18,11 +21,11 @@ export interface Store {
   highestSigned(configDigest: string): Promise<StoreResult<EpochRound | undefined>>;
 
   /** Inserts or replaces the pending transmission with the same (digest, epoch, round). */
-  savePendingTransmission(transmission: PendingTransmission): Promise<StoreResult<void>>;
-  pendingTransmissions(configDigest: string): Promise<StoreResult<PendingTransmission[]>>;
+  savePendingTransmission(transmission: SerializedPendingTransmission): Promise<StoreResult<void>>;
+  pendingTransmissions(configDigest: string): Promise<StoreResult<SerializedPendingTransmission[]>>;
   deletePendingTransmission(configDigest: string, position: EpochRound): Promise<StoreResult<void>>;
-  /** Garbage collection: deletes pending transmissions due before `time`; returns how many. */
-  deletePendingTransmissionsBefore(time: Date): Promise<StoreResult<number>>;
+  /** Garbage collection: deletes pending transmissions due before `timeMs`; returns how many. */
+  deletePendingTransmissionsBefore(timeMs: number): Promise<StoreResult<number>>;
 
   /** The latest contract config this node accepted for an aggregator contract (address in any case). */
   saveContractConfig(contractAddress: string, config: ContractConfig): Promise<StoreResult<void>>;
@@ -50,24 +53,15 @@ export interface StoreError {
 
 export type StoreResult<T> = Result<T, StoreError>;
 
-export interface EpochRound {
-  readonly epoch: number;
-  readonly round: number;
-}
-
-/** The pacemaker's durable state (libocr's PersistentState). */
-export interface PacemakerState {
-  readonly epoch: number;
-  readonly highestSentEpoch: number;
-  /** One entry per oracle, by oracle index. */
-  readonly highestReceivedEpoch: readonly number[];
-}
-
-/** A report waiting for this node's transmission stage (libocr's PendingTransmission). */
-export interface PendingTransmission extends EpochRound {
+/**
+ * A report waiting for this node's transmission stage, in the form `transmit()` takes (libocr's
+ * PendingTransmission). The core's PendingTransmission holds an AttestedReport instead: the
+ * runtime converts with @oracle/evm (encodeReport/transmitArgs one way, decodeReport the other).
+ */
+export interface SerializedPendingTransmission extends EpochRound {
   readonly configDigest: string;
-  /** When this node's stage starts and it should transmit. */
-  readonly transmitAt: Date;
+  /** When this node's stage starts and it should transmit (Unix ms). */
+  readonly transmitAtMs: number;
   readonly median: bigint;
   /** The ABI-encoded report. */
   readonly serializedReport: string;
@@ -105,5 +99,6 @@ export interface TransmitterTransaction {
   readonly status: TransactionStatus;
   readonly maxFeePerGas: bigint;
   readonly maxPriorityFeePerGas: bigint;
-  readonly sentAt: Date;
+  /** Unix ms. */
+  readonly sentAtMs: number;
 }

@@ -8,7 +8,7 @@ import { openPgStore, type PgStore, type PgStoreOptions } from '../../src/adapte
 import { MIGRATIONS_DIR } from '../../src/adapters/pg-store-migrations.js';
 import type {
   ContractConfig,
-  PendingTransmission,
+  SerializedPendingTransmission,
   StoreResult,
   TransmitterTransaction,
 } from '../../src/ports/store.js';
@@ -141,19 +141,19 @@ describe('PgStore on a real PostgreSQL', () => {
       highestReceivedEpoch: [5, 3, 1, 4_294_967_295],
     });
 
-    const pending = (epoch: number, round: number, transmitAt: Date): PendingTransmission => ({
+    const pending = (epoch: number, round: number, transmitAtMs: number): SerializedPendingTransmission => ({
       configDigest: d,
       epoch,
       round,
-      transmitAt,
+      transmitAtMs,
       median: -(2n ** 191n) + BigInt(round),
       serializedReport: `0x${'ab'.repeat(300)}${round.toString(16).padStart(2, '0')}`,
       rs: [word('01'), word('02')],
       ss: [word('03'), word('04')],
       vs: word('00'),
     });
-    const old = new Date('2025-01-01T00:00:00.000Z');
-    const soon = new Date('2025-01-02T00:00:00.000Z');
+    const old = Date.parse('2025-01-01T00:00:00.000Z');
+    const soon = Date.parse('2025-01-02T00:00:00.000Z');
     value(await store.savePendingTransmission(pending(7, 2, soon)));
     value(await store.savePendingTransmission(pending(7, 1, old)));
     value(await store.savePendingTransmission(pending(6, 9, old)));
@@ -171,7 +171,9 @@ describe('PgStore on a real PostgreSQL', () => {
       [6, 9],
       [7, 2],
     ]);
-    expect(value(await store.deletePendingTransmissionsBefore(new Date('2025-01-01T12:00:00.000Z')))).toBe(1);
+    expect(value(await store.deletePendingTransmissionsBefore(Date.parse('2025-01-01T12:00:00.000Z')))).toBe(
+      1,
+    );
     expect(value(await store.pendingTransmissions(d))).toEqual([replaced]);
 
     const config: ContractConfig = {
@@ -211,7 +213,7 @@ describe('PgStore on a real PostgreSQL', () => {
       status: 'pending',
       maxFeePerGas: 10n ** 30n,
       maxPriorityFeePerGas: 2n * 10n ** 9n,
-      sentAt: new Date('2025-01-02T00:00:01.000Z'),
+      sentAtMs: Date.parse('2025-01-02T00:00:01.000Z'),
     });
     value(await store.saveTransaction(tx(8n, word('0b'))));
     value(await store.saveTransaction(tx(7n, word('0a'))));
