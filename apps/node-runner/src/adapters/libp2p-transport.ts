@@ -105,6 +105,8 @@ export class Libp2pTransport implements Transport {
   readonly #redial = new Map<string, RedialState>();
   #node: Libp2p | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** Aborted by stop(), so dials and peer exchanges in flight end at once. */
+  #running = new AbortController();
   #reconciling: Promise<void> | undefined;
 
   constructor(options: Libp2pTransportOptions) {
@@ -174,6 +176,7 @@ export class Libp2pTransport implements Transport {
       },
       'P2P transport listening',
     );
+    this.#running = new AbortController();
     this.#timer = setInterval(() => void this.#reconcile(), this.#options.reconcileIntervalMs ?? 5_000);
     void this.#reconcile();
   }
@@ -182,6 +185,7 @@ export class Libp2pTransport implements Transport {
     const node = this.#node;
     if (!node) return;
     clearInterval(this.#timer);
+    this.#running.abort();
     this.#node = undefined;
     for (const outbox of this.#outboxes.values()) outbox.close();
     this.#outboxes.clear();
@@ -237,6 +241,10 @@ export class Libp2pTransport implements Transport {
 
   connectedPeers(): string[] {
     return this.#node?.getPeers().map(String) ?? [];
+  }
+
+  #ioSignal(): AbortSignal {
+    return AbortSignal.any([this.#running.signal, AbortSignal.timeout(this.#limits.ioTimeoutMs)]);
   }
 
   #isAllowed(peerId: string): boolean {
@@ -349,7 +357,7 @@ export class Libp2pTransport implements Transport {
 
   /** Asks one bootstrap peer for signed address records and stores those of allowed peers. */
   async #learnAddresses(node: Libp2p, bootstrapPeerId: string): Promise<void> {
-    const signal = AbortSignal.timeout(this.#limits.ioTimeoutMs);
+    const signal = this.#ioSignal();
     try {
       const stream = await node.dialProtocol(peerIdFromString(bootstrapPeerId), PEER_EXCHANGE_PROTOCOL, {
         signal,
@@ -377,7 +385,7 @@ export class Libp2pTransport implements Transport {
     const remote = peerIdFromString(peerId);
     if (!(await node.peerStore.has(remote))) return;
     try {
-      await node.dial(remote, { signal: AbortSignal.timeout(this.#limits.ioTimeoutMs) });
+      await node.dial(remote, { signal: this.#ioSignal() });
       this.#redial.delete(peerId);
     } catch (error) {
       state.failures += 1;
