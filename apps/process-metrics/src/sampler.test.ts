@@ -19,7 +19,14 @@ describe('createSampler (on a fake /proc and scan dir)', () => {
   let clock: number;
   const pids = new Map<string, number>();
 
-  async function proc(pid: number, comm: string, ppid: number, utime: number, rssKb: number, starttime = 0): Promise<void> {
+  async function proc(
+    pid: number,
+    comm: string,
+    ppid: number,
+    utime: number,
+    rssKb: number,
+    starttime = 0,
+  ): Promise<void> {
     await mkdir(join(procDir, String(pid)), { recursive: true });
     await writeFile(join(procDir, String(pid), 'stat'), statLine(pid, comm, ppid, utime, starttime));
     await writeFile(join(procDir, String(pid), 'status'), `Name:\t${comm}\nVmRSS:\t ${rssKb} kB\n`);
@@ -96,14 +103,19 @@ describe('createSampler (on a fake /proc and scan dir)', () => {
     const metrics = createProcessMetrics();
     const s = sampler();
     metrics.update(await s.sample());
-    expect(await metrics.registry.metrics()).toMatch(/^chainlink_process_list\{service="web",process="node",pid="200"\} 1$/m);
+    expect(await metrics.registry.metrics()).toMatch(
+      /^chainlink_process_list\{service="web",process="node",pid="200"\} 1$/m,
+    );
     pids.delete('web');
     metrics.update(await s.sample());
     const text = await metrics.registry.metrics();
     expect(text).not.toMatch(/^chainlink_process_list\{/m);
     expect(text).toMatch(/^chainlink_s6_service_restart_count\{service="db"\} 4$/m);
 
-    const server = createMetricsServer(metrics.registry, { lastSampleAt: () => undefined, staleAfterMs: 1_000 });
+    const server = createMetricsServer(metrics.registry, {
+      lastSampleAt: () => undefined,
+      staleAfterMs: 1_000,
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

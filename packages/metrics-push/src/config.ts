@@ -1,19 +1,7 @@
-import type { MetricsPushConfigParsed, Secret, SecretRef } from '@oracle/config';
+import type { MetricsPushConfigParsed, Secret, WithSecrets } from '@oracle/config';
 
-/**
- * A parsed config slice with every secret reference replaced by its resolved Secret, read-only all
- * the way down: the shape @oracle/config's loader hands out (its `WithSecrets`).
- */
-export type ResolvedSecrets<T> = T extends SecretRef
-  ? Secret
-  : T extends bigint | string | number | boolean | null | undefined
-    ? T
-    : T extends readonly (infer E)[]
-      ? readonly ResolvedSecrets<E>[]
-      : { readonly [K in keyof T]: ResolvedSecrets<T[K]> };
-
-/** `priceAggregatorConfig.metricsPush` after parsing and secret resolution. */
-export type MetricsPushConfig = ResolvedSecrets<MetricsPushConfigParsed>;
+/** `priceAggregatorConfig.metricsPush` as the config loader hands it out: parsed, secrets resolved, read-only. */
+export type MetricsPushConfig = WithSecrets<MetricsPushConfigParsed>;
 
 export type PushFormat = 'pushgateway' | 'victoriametrics';
 
