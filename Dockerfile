@@ -31,6 +31,7 @@ RUN npm ci --no-audit --no-fund --loglevel=error \
  && for dir in packages/* apps/*; do \
       mkdir -p "/out/app/$dir" && cp -r "$dir/package.json" "$dir/dist" "/out/app/$dir/"; \
     done \
+ && cp -r --parents apps/node-runner/src/adapters/migrations /out/app/ \
  && cp -r node_modules package.json /out/app/ \
  && find /out/app -name '*.map' -delete -o -name '*.d.ts' -delete -o -name '.tsbuildinfo' -delete
 
