@@ -31,7 +31,7 @@ export function createBybitExchange(): ExchangeHandler {
   let crossSequence = 2_588_407_389;
 
   const pushTicker = (socket: FakeSocket, market: Market, pair: MarketPair): void => {
-    const data = { symbol: symbolOf(pair), ...tickerFields(market, pair) };
+    const data = { symbol: symbolOf(pair), ...tickerFields(market, pair, false) };
     sendJson(socket, { topic: topicOf(pair), ts: Date.now(), type: 'snapshot', cs: crossSequence++, data });
   };
 
@@ -44,7 +44,7 @@ export function createBybitExchange(): ExchangeHandler {
       const pairs = symbol === null ? market.pairs(ID) : [pairBySymbol(market, ID, symbol, symbolOf)];
       if (pairs.some((pair) => pair === undefined)) return json(failure(10001, 'Not supported symbols'));
       const list = pairs.flatMap((pair) =>
-        pair ? [{ symbol: symbolOf(pair), ...tickerFields(market, pair) }] : [],
+        pair ? [{ symbol: symbolOf(pair), ...tickerFields(market, pair, true) }] : [],
       );
       return json({
         retCode: 0,
@@ -97,14 +97,15 @@ export function createBybitExchange(): ExchangeHandler {
   };
 }
 
-function tickerFields(market: Market, pair: MarketPair): Record<string, string> {
+/** Ticker fields; the REST ticker also carries the best bid and ask, the stream's spot ticker does not. */
+function tickerFields(market: Market, pair: MarketPair, withBook: boolean): Record<string, string> {
   const price = faultedPrice(market, ID, pair) ?? '0';
   const lastField = hasSchemaFault(market, ID) ? 'last_price' : 'lastPrice';
+  const book: Record<string, string> = withBook
+    ? { bid1Price: price, bid1Size: '1', ask1Price: price, ask1Size: '1' }
+    : {};
   return {
-    bid1Price: price,
-    bid1Size: '1',
-    ask1Price: price,
-    ask1Size: '1',
+    ...book,
     [lastField]: price,
     prevPrice24h: price,
     price24hPcnt: '0',
