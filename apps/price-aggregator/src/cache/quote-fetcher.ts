@@ -56,7 +56,13 @@ export class QuoteFetcher {
   /** One outcome per pair, in order. Pairs already being fetched join that fetch. */
   fetch(source: SourceSettings, pairs: readonly Pair[], purpose: FetchPurpose): Promise<FetchOutcome[]> {
     const fresh = uniquePairs(pairs).filter((p) => !this.inFlight(source.id, p));
-    for (const chunk of requestBatches(source, fresh)) {
+    // Pairs the source cannot quote are answered without a request and take no batch slot.
+    const unsupported = fresh.filter((p) => !source.http.supports(p)).map((p) => [p]);
+    const batches = requestBatches(
+      source,
+      fresh.filter((p) => source.http.supports(p)),
+    );
+    for (const chunk of [...batches, ...unsupported]) {
       const outcomes = this.fetchChunk(source, chunk, purpose);
       for (const pair of chunk) {
         void this.flight.run(cacheKey(source.id, pair), () =>

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { Registry } from 'prom-client';
+import { err, ok, type Result } from '@oracle/core';
+import { priceAggregatorConfigSchema } from '@oracle/config';
+import { createLogger } from '@oracle/logger';
+import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
+import type { QuoteResult } from '../sources/http-source-runner.js';
+import { pairKey, type HttpSourceDefinition, type Pair, type SourceError } from '../sources/price-source.js';
+import { testSourceSettings } from '../sources/fixtures/test-source-settings.js';
+import type { SourceSettings } from '../sources/source-catalog.js';
+import { SourceStatusBoard } from '../sources/source-status.js';
+import { CacheTiming } from './cache-timing.js';
+import { PairRegistry } from './pair-registry.js';
+import { QuoteCache } from './quote-cache.js';
+import { QuoteFetcher, requestBatches } from './quote-fetcher.js';
+
+const quiet = createLogger({
+  service: 'test',
+  level: 'silent',
+  destination: new Writable({ write: (_c, _e, done) => done() }),
+});
+const pair = (base: string, quote = 'USD'): Pair => ({ base, quote });
+
+const source = (overrides: Partial<HttpSourceDefinition<unknown>> = {}, maxBatchSize = 2): SourceSettings =>
+  testSourceSettings({ supports: (p) => p.base !== 'NOPE', maxBatchSize, ...overrides });
+
+/** A runner that answers after `delayMs` with a price per pair, except pairs in `unknown`; it records each request. */
+function fakeRunner(
+  options: { delayMs?: number; unknown?: string[]; rejectBatchesWithUnknown?: boolean } = {},
+) {
+  const requests: string[][] = [];
+  return {
+    requests,
+    async fetchQuotes(
+      _source: SourceSettings,
+      pairs: readonly Pair[],
+    ): Promise<Result<QuoteResult[], SourceError>> {
+      requests.push(pairs.map(pairKey));
+      await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 5));
+      const unknown = pairs.filter((p) => options.unknown?.includes(p.base));
+      if (options.rejectBatchesWithUnknown && unknown.length > 0 && pairs.length > 1) {
+        return err({ kind: 'http', status: 400, message: 'one symbol of the batch is unknown' });
+      }
+      return ok(
+        pairs.map((p) =>
+          unknown.includes(p)
+            ? { pair: p, error: { kind: 'not_found' as const, message: 'unknown' } }
+            : { pair: p, price: `${p.base.length}.5` },
+        ),
+      );
+    },
+  };
+}
+
+function setup(runner: ReturnType<typeof fakeRunner>) {
+  const metrics = new AggregatorMetrics(new Registry());
+  const cache = new QuoteCache();
+  const registry = new PairRegistry();
+  const status = new SourceStatusBoard(['kraken'], metrics, quiet);
+  const timing = new CacheTiming(priceAggregatorConfigSchema.parse({}));
+  const fetcher = new QuoteFetcher({
+    runner,
+    cache,
+    registry,
+    timing,
+    status,
+    metrics,
+    minTimeBetweenRefreshesMs: 1_000,
+  });
+  return { fetcher, cache, registry, status };
+}
+
+describe('QuoteFetcher', () => {
+  it('shares one request between concurrent fetches of the same pair', async () => {
+    const runner = fakeRunner({ delayMs: 20 });
+    const { fetcher, cache } = setup(runner);
+    const kraken = source();
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => fetcher.fetch(kraken, [pair('BTC')], 'request')),
+    );
+    expect(runner.requests).toEqual([['BTC/USD']]);
+    expect(outcomes.every(([o]) => o?.ok && o.value.price === '3.5')).toBe(true);
+    expect(cache.get('kraken', pair('BTC'))?.price).toBe('3.5');
+  });
+
+  it('batches up to maxBatchSize and joins pairs already in flight', async () => {
+    const runner = fakeRunner({ delayMs: 20 });
+    const { fetcher } = setup(runner);
+    const kraken = source();
+    const first = fetcher.fetch(kraken, [pair('BTC')], 'refetch');
+    const second = fetcher.fetch(kraken, [pair('BTC'), pair('ETH'), pair('SOL'), pair('ADA')], 'request');
+    await Promise.all([first, second]);
+    expect(runner.requests).toEqual([['BTC/USD'], ['ETH/USD', 'SOL/USD'], ['ADA/USD']]);
+  });
+
+  it('answers unsupported pairs without a request and not-found pairs from the response', async () => {
+    const runner = fakeRunner({ unknown: ['XYZ'] });
+    const { fetcher, status } = setup(runner);
+    const [nope, xyz, btc] = await fetcher.fetch(
+      source(),
+      [pair('NOPE'), pair('XYZ'), pair('BTC')],
+      'request',
+    );
+    expect(runner.requests).toEqual([['XYZ/USD', 'BTC/USD']]);
+    expect(!nope?.ok && nope?.error.kind).toBe('unsupported');
+    expect(!xyz?.ok && xyz?.error.kind).toBe('not_found');
+    expect(btc?.ok).toBe(true);
+    expect(status.isAvailable('kraken')).toBe(true);
+  });
+
+  it('asks pair by pair when a batch is rejected as a whole, and marks a failing source down', async () => {
+    const runner = fakeRunner({ unknown: ['XYZ'], rejectBatchesWithUnknown: true });
+    const { fetcher, status, registry } = setup(runner);
+    const kraken = source();
+    registry.request('kraken', pair('XYZ'), Date.now());
+    const [xyz, btc] = await fetcher.fetch(kraken, [pair('XYZ'), pair('BTC')], 'request');
+    expect(runner.requests).toEqual([['XYZ/USD', 'BTC/USD'], ['XYZ/USD'], ['BTC/USD']]);
+    expect(!xyz?.ok && xyz?.error.kind).toBe('not_found');
+    expect(btc?.ok).toBe(true);
+    expect(registry.recentFailure('kraken', pair('XYZ'), Date.now())?.kind).toBe('not_found');
+
+    const broken = { ...runner, fetchQuotes: async () => err({ kind: 'timeout' as const, message: 'slow' }) };
+    const down = setup(broken);
+    await down.fetcher.fetch(kraken, [pair('BTC')], 'refetch');
+    expect(down.status.isAvailable('kraken')).toBe(false);
+  });
+
+  it('never puts pairs with different batch keys into one request', () => {
+    const bySuffix = source({ batchKey: (p) => p.base }, 3);
+    const batches = requestBatches(bySuffix, [
+      pair('EUR', 'USD'),
+      pair('USD', 'EUR'),
+      pair('EUR', 'GBP'),
+      pair('EUR', 'JPY'),
+      pair('EUR', 'CHF'),
+    ]);
+    expect(batches.map((b) => b.map(pairKey))).toEqual([
+      ['EUR/USD', 'EUR/GBP', 'EUR/JPY'],
+      ['EUR/CHF'],
+      ['USD/EUR'],
+    ]);
+  });
+});
