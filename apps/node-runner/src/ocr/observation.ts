@@ -51,6 +51,21 @@ export function sameObservations(
   return a.length === b.length && a.every((o, i) => o.observer === b[i]?.observer && o.value === b[i]?.value);
 }
 
+export function sameAttestedReport(a: AttestedReport, b: AttestedReport): boolean {
+  return (
+    sameObservations(a.observations, b.observations) &&
+    a.signatures.length === b.signatures.length &&
+    a.signatures.every((s, i) => {
+      const t = b.signatures[i];
+      return t !== undefined && s.signer === t.signer && sameBytes(s.signature, t.signature);
+    })
+  );
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /**
  * Why a list of observations cannot be a report the contract accepts from n oracles with f faulty,
  * or undefined when it can: non-decreasing values in int192, distinct observers in 0..n-1, more than 2f.

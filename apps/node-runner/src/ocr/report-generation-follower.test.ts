@@ -7,6 +7,8 @@ import {
   ofType,
   reportSignature,
   signedObservations,
+  testConfig,
+  fakeContext,
   withoutLogs,
 } from './fixtures/harness.js';
 import type { Message } from './messages.js';
@@ -250,5 +252,27 @@ describe('report generation, follower: Final and FinalEcho', () => {
       report: attested(1, 1, plain, [0, 2]),
     });
     expect(withoutLogs(node.receive(0, echo()))).toEqual([]);
+  });
+
+  it('verifies the signatures of a report once per round, not once per identical echo', () => {
+    const config = testConfig();
+    const ctx = fakeContext(config);
+    let verifications = 0;
+    const counting = {
+      ...ctx,
+      verifyReportSignature: (...args: Parameters<typeof ctx.verifyReportSignature>) => {
+        verifications++;
+        return ctx.verifyReportSignature(...args);
+      },
+    };
+    const node = new Driver(config, counting);
+    node.start();
+    node.receive(LEADER, { type: 'ObserveReq', epoch: 1, round: 1 });
+    node.receive(LEADER, final());
+    expect(verifications).toBe(2);
+    node.receive(2, echo());
+    node.receive(3, echo());
+    expect(verifications).toBe(2);
+    expect(node.state.reportGeneration.follower.completed).toBe(true);
   });
 });

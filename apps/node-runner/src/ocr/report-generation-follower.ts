@@ -3,7 +3,12 @@ import { isBefore, type EpochRound } from './epoch-round.js';
 import type { OcrEvent } from './events.js';
 import { shouldReport } from './median-plugin.js';
 import type { Message } from './messages.js';
-import { isInt192, reportObservationsProblem, type AttestedReport } from './observation.js';
+import {
+  isInt192,
+  reportObservationsProblem,
+  sameAttestedReport,
+  type AttestedReport,
+} from './observation.js';
 import { countTrue, exceedsF } from './quorum.js';
 import type { Scope } from './scope.js';
 import { freshFollower, type ChainReadPurpose, type FollowerState, type OcrState } from './state.js';
@@ -214,7 +219,9 @@ export function onFinalEcho(state: OcrState, from: number, msg: FinalMessage, sc
     scope.log('warn', 'Dropping repeated FinalEcho', fields);
     return state;
   }
-  const problem = attestedReportProblem(state, msg.report, scope);
+  // Honest echoes repeat the report this node already verified; checking its signatures once is enough.
+  const verified = follower.sentEcho !== undefined && sameAttestedReport(follower.sentEcho, msg.report);
+  const problem = verified ? undefined : attestedReportProblem(state, msg.report, scope);
   if (problem) {
     scope.log('warn', 'Dropping invalid FinalEcho', { ...fields, problem });
     return state;
