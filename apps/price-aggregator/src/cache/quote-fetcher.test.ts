@@ -111,7 +111,7 @@ describe('QuoteFetcher', () => {
 
   it('asks pair by pair when a batch is rejected as a whole, and marks a failing source down', async () => {
     const runner = fakeRunner({ unknown: ['XYZ'], rejectBatchesWithUnknown: true });
-    const { fetcher, status, registry } = setup(runner);
+    const { fetcher, registry } = setup(runner);
     const kraken = source();
     registry.request('kraken', pair('XYZ'), Date.now());
     const [xyz, btc] = await fetcher.fetch(kraken, [pair('XYZ'), pair('BTC')], 'request');
