@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * s6-runner up --overlay rootfs/etc/s6-overlay --run-dir .run/local [--bundle user]
+ * s6-runner up --overlay rootfs/etc/s6-overlay --run-dir .run/local [--bundle user[,service...]]
  *
  * Brings the tree up, then waits: Ctrl-C (SIGINT/SIGTERM) or a finish script's stop request brings
  * it down in reverse order and exits (with the finish script's exit code in the latter case).
@@ -26,7 +26,7 @@ if (positionals[0] !== 'up') {
 const runner = new LocalRunner({
   overlayRoot: resolve(values.overlay),
   runDir: resolve(values['run-dir']),
-  bundle: values.bundle,
+  bundle: values.bundle.split(','),
 });
 
 let stopping = false;

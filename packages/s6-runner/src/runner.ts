@@ -17,8 +17,8 @@ export interface RunnerOptions {
   readonly overlayRoot: string;
   /** Writable state: the compiled source copy, the scan directory, the stop-request file. */
   readonly runDir: string;
-  /** Bundle to bring up (the image's `user` bundle). */
-  readonly bundle?: string;
+  /** Bundle(s) or services to bring up, with everything they depend on (the image brings up `user`). */
+  readonly bundle?: string | readonly string[];
   /** Environment for every script (the image passes its container environment, S6_KEEP_ENV=1). */
   readonly env?: NodeJS.ProcessEnv;
   /** Default readiness timeout for services without `timeout-up`. */
@@ -55,7 +55,7 @@ export class LocalRunner {
   readonly sourceDir: string;
   readonly scanDir: string;
   readonly stopFile: string;
-  private readonly bundle: string;
+  private readonly roots: readonly string[];
   private readonly readyTimeoutMs: number;
   private readonly log: (line: string) => void;
   private readonly env: NodeJS.ProcessEnv;
@@ -67,7 +67,7 @@ export class LocalRunner {
     this.sourceDir = join(options.runDir, 's6-rc.d');
     this.scanDir = join(options.runDir, 'service');
     this.stopFile = join(options.runDir, 'stop-request');
-    this.bundle = options.bundle ?? 'user';
+    this.roots = typeof options.bundle === 'string' ? [options.bundle] : (options.bundle ?? ['user']);
     this.readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
     this.log = options.log ?? ((line) => process.stderr.write(`[s6-runner] ${line}\n`));
     this.env = {
@@ -81,7 +81,7 @@ export class LocalRunner {
 
   /** Names of the atomic services in start order (after `up` has read the tree). */
   get order(): string[] {
-    return startOrder(this.services, [this.bundle]);
+    return startOrder(this.services, this.roots);
   }
 
   /** Brings the whole bundle up; on any failure brings down what started and throws. */
