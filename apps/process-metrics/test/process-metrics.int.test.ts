@@ -59,7 +59,8 @@ describe('process-metrics against a real s6-svscan and Pushgateway', () => {
     scanDir = join(tmp.path, 'service');
     await mkdir(scanDir);
     await addService(scanDir, 'idle', 'exec sleep 1000');
-    await addService(scanDir, 'busy', 'exec sh -c "while :; do :; done"', {
+    // Raised priority (we run as root) so the loop keeps most of a core on a busy 2-core machine.
+    await addService(scanDir, 'busy', 'exec nice -n -10 sh -c "while :; do :; done"', {
       'restart-count': '2\n',
       'last-restart': '1795280000\n',
     });
@@ -96,9 +97,8 @@ describe('process-metrics against a real s6-svscan and Pushgateway', () => {
         throw error;
       },
     });
-    // Let the busy loop run for two sampling periods, so its CPU share is measured, not guessed.
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
-    await app.sampleNow();
+    // Two periodic samples: the last one measures CPU over a full 1 s period.
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
   });
 
   afterAll(async () => {
