@@ -82,10 +82,15 @@ export class FakeExchange {
     return [...this.handlers.keys()];
   }
 
+  /** `http://127.0.0.1:<port>`. */
+  get origin(): string {
+    return `http://${this.urlHost}:${this.port}`;
+  }
+
   /** REST base URL of an exchange, e.g. `http://127.0.0.1:8999/binance`. */
   url(sourceId: string): string {
     this.handler(sourceId);
-    return `http://${this.urlHost}:${this.port}/${sourceId}`;
+    return `${this.origin}/${sourceId}`;
   }
 
   /** WebSocket URL of an exchange's stream, e.g. `ws://127.0.0.1:8999/binance/ws`. */
