@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@oracle/logger';
 import { createMetricsPusher, type MetricsPushConfig } from '@oracle/metrics-push';
-import { createProcessMetrics } from './metrics.js';
+import { createProcessMetrics, PROCESS_LABEL_NAMES } from './metrics.js';
 import { createSampler, type SamplerOptions } from './sampler.js';
 import { createMetricsServer } from './server.js';
 
@@ -37,6 +37,20 @@ export interface ProcessMetricsApp {
   sampleNow(): Promise<void>;
   /** Stops sampling, pushes one last time (bounded by the push timeout), closes the server. */
   stop(): Promise<void>;
+}
+
+/**
+ * Grouping labels replace same-named labels on every pushed sample, so an inherited
+ * `service: "price-aggregator"` would relabel every process series; the exporter's own label
+ * names are therefore never grouping labels (the reference drops `service` too).
+ */
+export function withoutClashingGroupingLabels(push: MetricsPushConfig): MetricsPushConfig {
+  const groupingLabels = Object.fromEntries(
+    Object.entries(push.groupingLabels).filter(
+      ([name]) => !(PROCESS_LABEL_NAMES as readonly string[]).includes(name),
+    ),
+  );
+  return { ...push, groupingLabels };
 }
 
 /** Samples every s6 service every intervalMs, serves the result and pushes it. Resolves once listening. */
@@ -92,7 +106,7 @@ export async function startProcessMetrics(options: ProcessMetricsOptions): Promi
 
   const pusher = createMetricsPusher({
     registry: metrics.registry,
-    config: settings.push,
+    config: withoutClashingGroupingLabels(settings.push),
     logger: logger.child({ component: 'metrics-push' }),
   });
   pusher.start();

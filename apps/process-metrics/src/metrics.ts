@@ -7,10 +7,13 @@ export interface ProcessMetrics {
   update(samples: readonly ServiceSample[]): void;
 }
 
+/** Labels of the per-process series (`service` alone on the per-service ones). */
+export const PROCESS_LABEL_NAMES = ['service', 'process', 'pid'] as const;
+
 /** The exporter's metrics, named as the reference and its dashboards have them. */
 export function createProcessMetrics(): ProcessMetrics {
   const registry = new Registry();
-  const processLabels = ['service', 'process', 'pid'] as const;
+  const processLabels = PROCESS_LABEL_NAMES;
   const list = new Gauge({
     name: 'chainlink_process_list',
     help: 'Supervised processes (1 per running service), labelled with the process name and pid',

@@ -79,6 +79,8 @@ describe('process-metrics against a real s6-svscan and Pushgateway', () => {
       url: gateway.url,
       instance: 'tee-test',
       environment: 'test',
+      // Inherited from the aggregator's push settings: `service` must not relabel the process series.
+      groupingLabels: { service: 'price-aggregator', team: 'oracle' },
     });
     const push = { ...parsed, targets: [], jobName: 'process-metrics', intervalMs: 1_000 };
     app = await startProcessMetrics({
@@ -185,7 +187,13 @@ describe('process-metrics against a real s6-svscan and Pushgateway', () => {
       },
       { timeoutMs: 10_000, what: 'the pushed process metrics' },
     );
-    const identity = { job: 'process-metrics', instance: 'tee-test', environment: 'test', ttl: '3600' };
+    const identity = {
+      job: 'process-metrics',
+      instance: 'tee-test',
+      environment: 'test',
+      team: 'oracle',
+      ttl: '3600',
+    };
     expect(
       sampleValue(text, 'chainlink_process_list', { ...identity, service: 'busy', pid: String(pids.busy) }),
     ).toBe(1);
