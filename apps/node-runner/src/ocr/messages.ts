@@ -42,12 +42,10 @@ export type Message =
       readonly report: AttestedReport;
     };
 
-export type MessageType = Message['type'];
-
 /** Messages of report generation: everything but newEpoch, which belongs to the pacemaker. */
 export type RoundMessage = Exclude<Message, { type: 'NewEpoch' }>;
 
-/** Largest encoded message accepted: a full 31-oracle FinalEcho is about 13 KiB. */
+/** Largest encoded message accepted; the largest honest one (a 31-oracle FinalEcho) is under 8 KiB. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 const MAX_SIGNATURE_BYTES = 128;
 
