@@ -147,7 +147,11 @@ describe('FakeExchange streams', () => {
     healthy.close();
   });
 
-  it('refuses WebSocket paths an exchange does not serve', async () => {
+  it('serves a stream at its real path and at the bare exchange prefix, nowhere else', async () => {
+    const bare = await WsRecorder.open(`ws://127.0.0.1:${exchange.port}/binance`);
+    bare.send(JSON.stringify({ method: 'SUBSCRIBE', params: ['btcusdt@miniTicker'], id: 1 }));
+    expect(JSON.parse(await bare.next((t) => t.includes('24hrMiniTicker')))).toMatchObject({ s: 'BTCUSDT' });
+    bare.close();
     await expect(WsRecorder.open(`ws://127.0.0.1:${exchange.port}/binance/stream`)).rejects.toThrow(/404/);
   });
 

@@ -52,7 +52,7 @@ export class FakeExchange {
     this.server.on('upgrade', (req: IncomingMessage, socket, head) => {
       const route = this.route(req.url);
       const ws = route?.handler.ws;
-      if (!route || !ws || trimSlash(route.path) !== trimSlash(ws.path)) {
+      if (!route || !ws || !isStreamPath(route.path, ws.path)) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
@@ -231,6 +231,10 @@ export class FakeExchange {
 }
 
 const trimSlash = (path: string): string => path.replace(/\/+$/, '');
+
+/** An exchange's stream answers at its real path (`/binance/ws`) and, for callers that only know the id, at `/binance`. */
+const isStreamPath = (path: string, streamPath: string): boolean =>
+  trimSlash(path) === trimSlash(streamPath) || trimSlash(path) === '';
 
 function send(
   res: ServerResponse,
