@@ -1,30 +1,36 @@
 /**
- * The price aggregator process: read and validate the configuration, start the Nest application on
- * the configured address, then tell the supervisor it is ready. SIGTERM closes it gracefully.
+ * The price aggregator process: load and validate configuration.json (CONFIG_PATH, default
+ * /sp/configurations/configuration.json), start the Nest application on the configured address,
+ * then tell the supervisor it is ready. SIGTERM closes it gracefully.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import {
+  AGGREGATOR_SECRETS,
+  ConfigurationError,
+  loadConfiguration,
+  selectAggregatorConfig,
+  type AggregatorConfig,
+} from '@oracle/config';
 import { notifyReady } from '@oracle/core';
 import { createLogger } from '@oracle/logger';
 import { AppModule } from './app.module.js';
-import { readAggregatorConfig } from './config/read-aggregator-config.js';
 import { PinoNestLogger } from './nest-logger.js';
 
 const SERVICE = 'price-aggregator';
 
 async function main(): Promise<void> {
-  const configPath = process.env.CONFIG_PATH ?? '/sp/configurations/configuration.json';
-  let loaded: ReturnType<typeof readAggregatorConfig>;
+  let config: AggregatorConfig;
   try {
-    loaded = readAggregatorConfig(configPath);
+    config = selectAggregatorConfig(await loadConfiguration({ secrets: AGGREGATOR_SECRETS }));
   } catch (error) {
-    createLogger({ service: SERVICE }).fatal(
-      { configPath, reason: (error as Error).message },
-      'Configuration is invalid',
-    );
+    const problems =
+      error instanceof ConfigurationError
+        ? error.problems
+        : [{ path: '', message: (error as Error).message }];
+    createLogger({ service: SERVICE }).fatal({ problems }, 'Configuration cannot be used');
     process.exit(1);
   }
-  const { config, secrets } = loaded;
   const logger = createLogger({ service: SERVICE, level: config.logger.level });
   process.on('unhandledRejection', (reason) => {
     logger.fatal({ err: reason }, 'Unhandled promise rejection; exiting');
@@ -35,7 +41,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const app = await NestFactory.create(AppModule.forRoot({ config, secrets, logger }), {
+  const app = await NestFactory.create(AppModule.forRoot({ config, logger }), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -70,20 +70,29 @@ function hasStream(fake: FakeExchange, id: SourceId): boolean {
   }
 }
 
+export interface StartOptions {
+  /** Secret files written into the secrets directory (name → content), for `{"file": name}` references. */
+  readonly secretFiles?: Readonly<Record<string, string>>;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /** Starts `node dist/main.js` with this `priceAggregatorConfig` (port and host filled in) and waits until it answers. */
 export async function startAggregator(
   priceAggregatorConfig: JsonObject,
-  env: NodeJS.ProcessEnv = {},
+  options: StartOptions = {},
 ): Promise<AggregatorProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'price-aggregator-'));
+  for (const [name, content] of Object.entries(options.secretFiles ?? {})) {
+    writeFileSync(join(dir, name), content, { mode: 0o600 });
+  }
   const configPath = join(dir, 'configuration.json');
   writeFileSync(
     configPath,
     JSON.stringify(configurationWith({ host: '127.0.0.1', port, ...priceAggregatorConfig }, dir)),
   );
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, CONFIG_PATH: configPath, ...env },
+    env: { ...process.env, CONFIG_PATH: configPath, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

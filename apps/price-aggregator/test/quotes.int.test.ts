@@ -1,12 +1,14 @@
 /**
  * The quote API of the built aggregator against the fake exchange: the reference's `/quote` shape
- * and error codes, the cross-source batch (median, outliers, minSources) and single flight.
+ * and error codes, the cross-source batch (median, outliers, minSources), single flight, API keys
+ * from secrets, and the global market data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeExchange } from '@oracle/fake-exchange';
 import type { BatchResponse, SourceQuoteResponse } from '../src/index.js';
-import { fakeSources, startAggregator, type AggregatorProcess } from './aggregator-process.js';
+import { eventually, fakeSources, startAggregator, type AggregatorProcess } from './aggregator-process.js';
 
+const CRYPTOCOMPARE_KEY = 'cc-secret-key-4f8e2a';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('quote API', () => {
@@ -25,12 +27,33 @@ describe('quote API', () => {
     fake.setPrice('binance', 'BTC', 'USDT', '65000.12');
     fake.setPrice('binance', 'XRP', 'USDT', '0.5');
     fake.setPrice('okx', 'DOGE', 'USDT', '0.1');
-    app = await startAggregator({
-      quotes: { requestTimeoutMs: 400 },
-      aggregation: { minSources: 2, maxDeviationPpb: 50_000_000 },
-      pairs: [{ pair: 'SOL/USD', sources: ['binance', 'okx', 'kraken'], minSources: 2 }],
-      sources: fakeSources(fake, ['binance', 'okx', 'kraken'], { timeoutMs: 2_000 }),
-    });
+    fake.setPrice('cryptocompare', 'LINK', 'USD', '14.25');
+    fake.setPrice('coingecko', 'TOTAL', 'USD', '2400000000000');
+    app = await startAggregator(
+      {
+        quotes: { requestTimeoutMs: 400 },
+        aggregation: { minSources: 2, maxDeviationPpb: 50_000_000 },
+        pairs: [
+          { pair: 'BTC/USD', sources: ['binance', 'okx', 'kraken'] },
+          { pair: 'ETH/USD', sources: ['binance', 'okx', 'kraken'] },
+          { pair: 'SOL/USD', sources: ['binance', 'okx', 'kraken'], minSources: 2 },
+        ],
+        marketData: { coingeckoGlobal: { enabled: true, refreshIntervalMs: 10_000 } },
+        sources: {
+          ...fakeSources(fake, ['binance', 'okx', 'kraken', 'coingecko', 'cryptocompare'], {
+            timeoutMs: 2_000,
+          }),
+          cryptocompare: {
+            enabled: true,
+            baseUrl: fake.url('cryptocompare'),
+            apiKey: { file: 'cryptocompare-key' },
+            rps: null,
+            stream: { enabled: false },
+          },
+        },
+      },
+      { secretFiles: { 'cryptocompare-key': `${CRYPTOCOMPARE_KEY}\n` } },
+    );
   });
 
   afterAll(async () => {
@@ -121,6 +144,26 @@ describe('quote API', () => {
     );
     expect(answers.map((a) => a.body.price)).toEqual(Array(25).fill('0.5'));
     expect(fake.requestCount('binance') - before).toBe(1);
+  });
+
+  it('hands the API key from the secrets directory to the source, and never logs it', async () => {
+    const { status, body } = await app.get<SourceQuoteResponse>('/quote/cryptocompare/LINK/USD');
+    expect(status).toBe(200);
+    expect(body.price).toBe('14.25');
+    expect(app.logs.join('\n')).not.toContain(CRYPTOCOMPARE_KEY);
+  });
+
+  it('serves the cached CoinGecko global market data', async () => {
+    const { status, body } = await eventually(async () => {
+      const answer = await app.get<{ totalMarketCap: Record<string, string>; updatedAt: string }>(
+        '/market-data/global',
+      );
+      return answer.status === 404 ? undefined : answer;
+    });
+    expect(status).toBe(200);
+    expect(body.totalMarketCap.usd).toBe('2400000000000');
+    expect(body.updatedAt).toMatch(ISO);
+    expect((await app.get<{ available: boolean }>('/market-data/global/status')).body.available).toBe(true);
   });
 
   it('keeps the reference startup probe and counts requests by route template', async () => {

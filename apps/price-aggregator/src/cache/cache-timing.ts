@@ -4,11 +4,11 @@
  * refetch lead = `sources.<id>.staleTriggerBeforeExpiry` > `refetch.staleTriggerBeforeExpiry`,
  * at most half the TTL so a short-lived entry is not refetched the moment it arrives.
  */
-import { SOURCE_CONFIG_KEYS, type PriceAggregatorConfigParsed } from '@oracle/config';
+import { SOURCE_CONFIG_KEYS, type AggregatorConfig } from '@oracle/config';
 import { pairKey, type Pair, type SourceId } from '../sources/price-source.js';
 
 export class CacheTiming {
-  constructor(private readonly config: PriceAggregatorConfigParsed) {}
+  constructor(private readonly config: AggregatorConfig) {}
 
   ttlMs(source: SourceId, pair: Pair): number {
     const key = pairKey(pair);

@@ -1,5 +1,5 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { PriceAggregatorConfigParsed } from '@oracle/config';
+import type { AggregatorConfig } from '@oracle/config';
 import type { Logger } from '@oracle/logger';
 import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
 import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
@@ -21,7 +21,7 @@ import { RefreshScheduler } from './refresh-scheduler.js';
     { provide: PairRegistry, useFactory: () => new PairRegistry() },
     {
       provide: CacheTiming,
-      useFactory: (config: PriceAggregatorConfigParsed) => new CacheTiming(config),
+      useFactory: (config: AggregatorConfig) => new CacheTiming(config),
       inject: [AGGREGATOR_CONFIG],
     },
     {
@@ -33,7 +33,7 @@ import { RefreshScheduler } from './refresh-scheduler.js';
         timing: CacheTiming,
         status: SourceStatusBoard,
         metrics: AggregatorMetrics,
-        config: PriceAggregatorConfigParsed,
+        config: AggregatorConfig,
       ) =>
         new QuoteFetcher({
           runner,
@@ -76,12 +76,8 @@ import { RefreshScheduler } from './refresh-scheduler.js';
     },
     {
       provide: PairCleanup,
-      useFactory: (
-        registry: PairRegistry,
-        cache: QuoteCache,
-        config: PriceAggregatorConfigParsed,
-        logger: Logger,
-      ) => new PairCleanup(registry, cache, config.pairCleanup, logger.child({ component: 'pair-cleanup' })),
+      useFactory: (registry: PairRegistry, cache: QuoteCache, config: AggregatorConfig, logger: Logger) =>
+        new PairCleanup(registry, cache, config.pairCleanup, logger.child({ component: 'pair-cleanup' })),
       inject: [PairRegistry, QuoteCache, AGGREGATOR_CONFIG, LOGGER],
     },
   ],
@@ -89,7 +85,7 @@ import { RefreshScheduler } from './refresh-scheduler.js';
 })
 export class CacheModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    @Inject(AGGREGATOR_CONFIG) private readonly config: PriceAggregatorConfigParsed,
+    @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     @Inject(RefreshScheduler) private readonly scheduler: RefreshScheduler,
     @Inject(PairCleanup) private readonly cleanup: PairCleanup,
     @Inject(QuoteCache) cache: QuoteCache,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { priceAggregatorConfigSchema } from '@oracle/config';
+import { testConfig } from '../config/fixtures/test-config.js';
 import { CacheTiming } from './cache-timing.js';
 import { PairRegistry } from './pair-registry.js';
 import { QuoteCache } from './quote-cache.js';
@@ -55,7 +55,7 @@ describe('QuoteCache', () => {
 
 describe('CacheTiming', () => {
   const timing = new CacheTiming(
-    priceAggregatorConfigSchema.parse({
+    testConfig({
       cache: { defaultTtlMs: 60_000 },
       refetch: { staleTriggerBeforeExpiry: 5_000 },
       sources: { binance: { ttlMs: 10_000, staleTriggerBeforeExpiry: 2_000 }, okx: { ttlMs: 4_000 } },

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { err, ok, type Result } from '@oracle/core';
-import { priceAggregatorConfigSchema } from '@oracle/config';
 import { createLogger } from '@oracle/logger';
 import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import type { QuoteResult } from '../sources/http-source-runner.js';
@@ -10,6 +9,7 @@ import { pairKey, type HttpSourceDefinition, type Pair, type SourceError } from 
 import { testSourceSettings } from '../sources/fixtures/test-source-settings.js';
 import type { SourceSettings } from '../sources/source-catalog.js';
 import { SourceStatusBoard } from '../sources/source-status.js';
+import { testConfig } from '../config/fixtures/test-config.js';
 import { CacheTiming } from './cache-timing.js';
 import { PairRegistry } from './pair-registry.js';
 import { QuoteCache } from './quote-cache.js';
@@ -58,7 +58,7 @@ function setup(runner: ReturnType<typeof fakeRunner>) {
   const cache = new QuoteCache();
   const registry = new PairRegistry();
   const status = new SourceStatusBoard(['kraken'], metrics, quiet);
-  const timing = new CacheTiming(priceAggregatorConfigSchema.parse({}));
+  const timing = new CacheTiming(testConfig({}));
   const fetcher = new QuoteFetcher({
     runner,
     cache,

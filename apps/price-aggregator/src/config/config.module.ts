@@ -1,16 +1,14 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import type { PriceAggregatorConfigParsed } from '@oracle/config';
+import type { AggregatorConfig } from '@oracle/config';
 import type { Logger } from '@oracle/logger';
-import type { AggregatorSecrets } from './aggregator-secrets.js';
-import { AGGREGATOR_CONFIG, AGGREGATOR_SECRETS, LOGGER } from './config.tokens.js';
+import { AGGREGATOR_CONFIG, LOGGER } from './config.tokens.js';
 
 export interface AggregatorRuntime {
-  readonly config: PriceAggregatorConfigParsed;
-  readonly secrets: AggregatorSecrets;
+  readonly config: AggregatorConfig;
   readonly logger: Logger;
 }
 
-/** Hands the validated configuration slice, the resolved secrets and the logger to every module. */
+/** Hands the validated configuration slice (secrets resolved) and the logger to every module. */
 @Global()
 @Module({})
 export class ConfigModule {
@@ -19,10 +17,9 @@ export class ConfigModule {
       module: ConfigModule,
       providers: [
         { provide: AGGREGATOR_CONFIG, useValue: runtime.config },
-        { provide: AGGREGATOR_SECRETS, useValue: runtime.secrets },
         { provide: LOGGER, useValue: runtime.logger },
       ],
-      exports: [AGGREGATOR_CONFIG, AGGREGATOR_SECRETS, LOGGER],
+      exports: [AGGREGATOR_CONFIG, LOGGER],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { PriceAggregatorConfigParsed } from '@oracle/config';
+import type { AggregatorConfig } from '@oracle/config';
 import type { Logger } from '@oracle/logger';
 import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
 import { HttpSourceRunner } from '../sources/http-source-runner.js';
@@ -15,7 +15,7 @@ import { MarketDataController } from './market-data.controller.js';
     {
       provide: CoingeckoGlobal,
       useFactory: (
-        config: PriceAggregatorConfigParsed,
+        config: AggregatorConfig,
         catalog: SourceCatalog,
         runner: HttpSourceRunner,
         logger: Logger,

@@ -3,7 +3,7 @@
  * per-source symbol overrides such as binance BTC/USDT for BTC/USD), else every enabled source
  * that supports the pair. Also the aggregation policy of each pair.
  */
-import type { PriceAggregatorConfigParsed } from '@oracle/config';
+import type { AggregatorConfig } from '@oracle/config';
 import type { AggregationPolicy } from '../aggregation/aggregate.js';
 import { pairKey, type Pair } from '../sources/price-source.js';
 import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
@@ -14,13 +14,13 @@ export interface PairRoute {
   readonly symbol: Pair;
 }
 
-type ConfiguredPair = PriceAggregatorConfigParsed['pairs'][number];
+type ConfiguredPair = AggregatorConfig['pairs'][number];
 
 export class PairRoutes {
   private readonly configured: ReadonlyMap<string, ConfiguredPair>;
 
   constructor(
-    private readonly config: PriceAggregatorConfigParsed,
+    private readonly config: AggregatorConfig,
     private readonly catalog: SourceCatalog,
   ) {
     this.configured = new Map(config.pairs.map((p) => [p.pair, p]));

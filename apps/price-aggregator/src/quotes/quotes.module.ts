@@ -1,5 +1,5 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import type { PriceAggregatorConfigParsed } from '@oracle/config';
+import type { AggregatorConfig } from '@oracle/config';
 import { CacheModule } from '../cache/cache.module.js';
 import { PairRegistry } from '../cache/pair-registry.js';
 import { QuoteCache } from '../cache/quote-cache.js';
@@ -18,8 +18,7 @@ import { QuotesService } from './quotes.service.js';
   providers: [
     {
       provide: PairRoutes,
-      useFactory: (config: PriceAggregatorConfigParsed, catalog: SourceCatalog) =>
-        new PairRoutes(config, catalog),
+      useFactory: (config: AggregatorConfig, catalog: SourceCatalog) => new PairRoutes(config, catalog),
       inject: [AGGREGATOR_CONFIG, SourceCatalog],
     },
     {
@@ -32,7 +31,7 @@ import { QuotesService } from './quotes.service.js';
         fetcher: QuoteFetcher,
         status: SourceStatusBoard,
         metrics: AggregatorMetrics,
-        config: PriceAggregatorConfigParsed,
+        config: AggregatorConfig,
       ) =>
         new QuotesService({
           catalog,

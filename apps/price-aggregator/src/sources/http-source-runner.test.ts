@@ -27,7 +27,7 @@ const schema = z.union([
 const definition: Partial<HttpSourceDefinition<z.infer<typeof schema>>> = {
   buildRequest: (pairs, ctx) => ({
     path: `/price?pairs=${pairs.map((p) => `${p.base}/${p.quote}`).join(',')}`,
-    headers: ctx.apiKey ? { 'x-api-key': ctx.apiKey } : {},
+    headers: ctx.apiKey ? { 'x-api-key': ctx.apiKey } : ({} as Record<string, string>),
   }),
   responseSchema: schema,
   toQuotes: (response, pairs) =>

@@ -2,12 +2,7 @@
  * The sources as this process uses them: each registered definition joined with its
  * configuration (`sources.<key>`) and secrets. Pure lookups, no I/O.
  */
-import {
-  SOURCE_CONFIG_KEYS,
-  type PriceAggregatorConfigParsed,
-  type SourceConfigParsed,
-} from '@oracle/config';
-import type { AggregatorSecrets } from '../config/aggregator-secrets.js';
+import { SOURCE_CONFIG_KEYS, type AggregatorConfig, type SourceConfigKey } from '@oracle/config';
 import type {
   HttpSourceDefinition,
   PriceSourceModule,
@@ -16,12 +11,15 @@ import type {
   StreamSourceDefinition,
 } from './price-source.js';
 
+/** `sources.<key>` of the configuration, secrets resolved. */
+export type SourceConfig = AggregatorConfig['sources'][SourceConfigKey];
+
 export interface SourceSettings {
   readonly id: SourceId;
   readonly http: HttpSourceDefinition<unknown>;
   /** The stream definition when the source has one and `stream.enabled`; otherwise undefined. */
   readonly stream: StreamSourceDefinition | undefined;
-  readonly config: SourceConfigParsed;
+  readonly config: SourceConfig;
   /** Usable: enabled in the configuration and, if the source requires one, with an API key. */
   readonly enabled: boolean;
   /** Why the source is not usable, when it is not. */
@@ -33,18 +31,14 @@ export interface SourceSettings {
   readonly rps: number | null;
   readonly context: SourceContext;
   /** `useProxy`: a URL, true (the global proxy) or false. */
-  readonly proxy: SourceConfigParsed['useProxy'];
+  readonly proxy: SourceConfig['useProxy'];
 }
 
 export class SourceCatalog {
   private readonly byId: ReadonlyMap<SourceId, SourceSettings>;
 
-  constructor(
-    modules: readonly PriceSourceModule[],
-    config: PriceAggregatorConfigParsed,
-    secrets: AggregatorSecrets,
-  ) {
-    this.byId = new Map(modules.map((module) => [module.http.id, settingsOf(module, config, secrets)]));
+  constructor(modules: readonly PriceSourceModule[], config: AggregatorConfig) {
+    this.byId = new Map(modules.map((module) => [module.http.id, settingsOf(module, config)]));
   }
 
   /** A registered source, usable or not. */
@@ -61,14 +55,10 @@ export class SourceCatalog {
   }
 }
 
-function settingsOf(
-  module: PriceSourceModule,
-  config: PriceAggregatorConfigParsed,
-  secrets: AggregatorSecrets,
-): SourceSettings {
+function settingsOf(module: PriceSourceModule, config: AggregatorConfig): SourceSettings {
   const id = module.http.id;
   const sourceConfig = config.sources[SOURCE_CONFIG_KEYS[id]];
-  const apiKey = secrets.apiKey(id)?.reveal();
+  const apiKey = sourceConfig.apiKey?.reveal();
   const missingKey = module.http.requiresApiKey && !apiKey;
   const disabledReason = !sourceConfig.enabled
     ? `${id} is disabled in the configuration`

@@ -1,8 +1,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { PriceAggregatorConfigParsed } from '@oracle/config';
+import type { AggregatorConfig } from '@oracle/config';
 import type { Logger } from '@oracle/logger';
-import type { AggregatorSecrets } from '../config/aggregator-secrets.js';
-import { AGGREGATOR_CONFIG, AGGREGATOR_SECRETS, LOGGER } from '../config/config.tokens.js';
+import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
 import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import { HttpSourceRunner } from './http-source-runner.js';
 import { SourceCatalog } from './source-catalog.js';
@@ -13,9 +12,8 @@ import { sourceModules } from './sources.registry.js';
   providers: [
     {
       provide: SourceCatalog,
-      useFactory: (config: PriceAggregatorConfigParsed, secrets: AggregatorSecrets) =>
-        new SourceCatalog(sourceModules, config, secrets),
-      inject: [AGGREGATOR_CONFIG, AGGREGATOR_SECRETS],
+      useFactory: (config: AggregatorConfig) => new SourceCatalog(sourceModules, config),
+      inject: [AGGREGATOR_CONFIG],
     },
     {
       provide: SourceStatusBoard,
@@ -29,9 +27,13 @@ import { sourceModules } from './sources.registry.js';
     },
     {
       provide: HttpSourceRunner,
-      useFactory: (metrics: AggregatorMetrics, secrets: AggregatorSecrets, logger: Logger) =>
-        new HttpSourceRunner(metrics, secrets.proxy?.reveal(), logger.child({ component: 'source-runner' })),
-      inject: [AggregatorMetrics, AGGREGATOR_SECRETS, LOGGER],
+      useFactory: (metrics: AggregatorMetrics, config: AggregatorConfig, logger: Logger) =>
+        new HttpSourceRunner(
+          metrics,
+          typeof config.proxy === 'string' ? config.proxy : config.proxy?.reveal(),
+          logger.child({ component: 'source-runner' }),
+        ),
+      inject: [AggregatorMetrics, AGGREGATOR_CONFIG, LOGGER],
     },
   ],
   exports: [SourceCatalog, SourceStatusBoard, HttpSourceRunner],

@@ -12,7 +12,7 @@ import { exchangerateHost } from './exchangerate-host/index.js';
 import { frankfurter } from './frankfurter/index.js';
 import { yahoofinance } from './yahoofinance/index.js';
 import { kucoin } from './kucoin/index.js';
-// import { bybit } from './bybit/index.js';
+import { bybit } from './bybit/index.js';
 
 export const sourceModules: readonly PriceSourceModule[] = [
   binance,
@@ -27,5 +27,5 @@ export const sourceModules: readonly PriceSourceModule[] = [
   frankfurter,
   yahoofinance,
   kucoin,
-  // bybit,
+  bybit,
 ];

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createLogger } from '@oracle/logger';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { SourceError, SourcePrice, StreamSourceDefinition } from '../sources/price-source.js';
 import { StreamClient, type StreamClientEvents } from './stream-client.js';
@@ -82,8 +83,7 @@ describe('StreamClient', () => {
       ws.on('message', (data) => frames.push(String(data)));
     });
     await new Promise((resolve) => server.once('listening', resolve));
-    const address = server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' ? address.port : 0}`;
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { PriceAggregatorConfigParsed } from '@oracle/config';
+import type { AggregatorConfig } from '@oracle/config';
 import type { Logger } from '@oracle/logger';
 import { QuoteCache } from '../cache/quote-cache.js';
 import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
@@ -19,7 +19,7 @@ import { PriceFeed } from './price-feed.js';
         quotes: QuotesService,
         routes: PairRoutes,
         cache: QuoteCache,
-        config: PriceAggregatorConfigParsed,
+        config: AggregatorConfig,
         logger: Logger,
       ) =>
         new PriceFeed({
