@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { failAll, isSourcePrice, priceFor, upstreamText } from './source-price.js';
+import {
+  failAll,
+  hasPlainSymbols,
+  isSourcePrice,
+  priceFor,
+  unknownSymbolError,
+  upstreamText,
+} from './source-price.js';
 
 const pair = { base: 'BTC', quote: 'USD' };
 
@@ -34,6 +41,10 @@ describe('priceFor', () => {
     }
   });
 
+  it('names the pair in its errors', () => {
+    expect(priceFor(pair, '-2')).toMatchObject({ error: { message: expect.stringContaining('BTC/USD') } });
+  });
+
   it('drops timestamps that are not real instants', () => {
     expect(priceFor(pair, 1, 0)).toEqual({ pair, price: '1' });
     expect(priceFor(pair, 1, Number.NaN)).toEqual({ pair, price: '1' });
@@ -51,5 +62,24 @@ describe('failAll and upstreamText', () => {
       'bad key [redacted] here',
     );
     expect(upstreamText('x'.repeat(10) + ' ' + 'y '.repeat(200)).length).toBeLessThanOrEqual(161);
+  });
+});
+
+describe('unknownSymbolError', () => {
+  it('is not_found for one pair and a 400 naming the batch size for a batch', () => {
+    expect(unknownSymbolError('x: unknown', 1)).toEqual({ kind: 'not_found', message: 'x: unknown' });
+    expect(unknownSymbolError('x: unknown', 3)).toMatchObject({
+      kind: 'http',
+      status: 400,
+      message: expect.stringMatching(/^x: unknown: one of the 3 pairs .* one by one$/),
+    });
+  });
+});
+
+describe('hasPlainSymbols', () => {
+  it('accepts upper-case letters and digits only', () => {
+    expect(hasPlainSymbols({ base: '1INCH', quote: 'USDT' })).toBe(true);
+    for (const base of ['btc', 'USD.E', 'BTC-X', '', 'A'.repeat(21)])
+      expect(hasPlainSymbols({ base, quote: 'USDT' }), base).toBe(false);
   });
 });

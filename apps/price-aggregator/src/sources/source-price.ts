@@ -3,7 +3,20 @@
  * a positive normalised decimal string, or a per-pair SourceError.
  */
 import { normalizeDecimal, numberToDecimalString } from '@oracle/core';
-import type { Pair, SourceError, SourceErrorKind, SourcePairError, SourcePrice } from './price-source.js';
+import {
+  pairKey,
+  type Pair,
+  type SourceError,
+  type SourceErrorKind,
+  type SourcePairError,
+  type SourcePrice,
+} from './price-source.js';
+
+const PLAIN_SYMBOL = /^[A-Z0-9]{1,20}$/;
+
+/** Whether both assets are plain symbols (upper-case letters and digits), all most exchanges list. */
+export const hasPlainSymbols = (pair: Pair): boolean =>
+  PLAIN_SYMBOL.test(pair.base) && PLAIN_SYMBOL.test(pair.quote);
 
 export function pairError(pair: Pair, kind: SourceErrorKind, message: string): SourcePairError {
   return { pair, error: { kind, message } };
@@ -30,12 +43,26 @@ export function priceFor(
         ? normalizeDecimal(raw)
         : undefined;
   if (price === undefined)
-    return pairError(pair, 'invalid_price', `price is not a number (${describe(raw)})`);
+    return pairError(pair, 'invalid_price', `price of ${pairKey(pair)} is not a number (${describe(raw)})`);
   if (price === '0' || price.startsWith('-'))
-    return pairError(pair, 'invalid_price', `price is not positive (${price})`);
+    return pairError(pair, 'invalid_price', `price of ${pairKey(pair)} is not positive (${price})`);
   const timestamped =
     sourceTimestampMs !== undefined && Number.isFinite(sourceTimestampMs) && sourceTimestampMs > 0;
   return timestamped ? { pair, price, sourceTimestampMs } : { pair, price };
+}
+
+/**
+ * The answer to a request naming a symbol the exchange does not know (`message` says so): not_found
+ * for a request of one pair; for a batch, which the exchange rejects as a whole, an HTTP 400 that
+ * tells the caller to ask for the pairs one by one.
+ */
+export function unknownSymbolError(message: string, batchSize: number): SourceError {
+  if (batchSize === 1) return { kind: 'not_found', message };
+  return {
+    kind: 'http',
+    status: 400,
+    message: `${message}: one of the ${batchSize} pairs of this batch is unknown; ask for them one by one`,
+  };
 }
 
 export function isSourcePrice(result: SourcePrice | SourcePairError): result is SourcePrice {

@@ -1,16 +1,6 @@
-import { normalizeDecimal } from '@oracle/core';
-import type { z } from 'zod';
-import {
-  pairKey,
-  type HttpSourceDefinition,
-  type Pair,
-  type SourceError,
-  type SourceErrorKind,
-  type SourcePairError,
-  type SourcePrice,
-  type StreamEvent,
-  type StreamSourceDefinition,
-} from '../price-source.js';
+import type { HttpSourceDefinition, Pair, SourceError, StreamSourceDefinition } from '../price-source.js';
+import { hasPlainSymbols, pairError, priceFor } from '../source-price.js';
+import { jsonFrame, pricesEvent, schemaError, streamError } from '../stream-frame.js';
 import {
   bybitOpResponseSchema,
   bybitTickerMessageSchema,
@@ -18,9 +8,6 @@ import {
   type BybitTickersResponse,
 } from './bybit.schema.js';
 import { bybitSymbol, bybitTickerTopic, pairFromBybitSymbol } from './bybit.symbols.js';
-
-const supports = (pair: Pair): boolean =>
-  /^[A-Z0-9]{1,20}$/.test(pair.base) && /^[A-Z0-9]{1,20}$/.test(pair.quote);
 
 /**
  * REST: `GET /v5/market/tickers?category=spot&symbol=BTCUSDT`. Without `symbol` Bybit returns every
@@ -32,7 +19,7 @@ export const bybitHttp: HttpSourceDefinition<BybitTickersResponse> = {
   defaultRps: 120,
   maxBatchSize: 1,
   requiresApiKey: false,
-  supports,
+  supports: hasPlainSymbols,
   buildRequest(pairs) {
     const [pair] = pairs;
     if (!pair || pairs.length > 1) throw new Error(`bybit takes one pair per request, got ${pairs.length}`);
@@ -43,9 +30,8 @@ export const bybitHttp: HttpSourceDefinition<BybitTickersResponse> = {
     return pairs.map((pair) => {
       if (response.retCode !== 0) return { pair, error: apiError(response.retCode, response.retMsg) };
       const ticker = response.result.list?.find((t) => t.symbol === bybitSymbol(pair));
-      if (!ticker)
-        return { pair, error: { kind: 'not_found', message: `bybit: no ticker for ${bybitSymbol(pair)}` } };
-      return priceOf(pair, ticker.lastPrice, response.time);
+      if (!ticker) return pairError(pair, 'not_found', `bybit: no ticker for ${bybitSymbol(pair)}`);
+      return priceFor(pair, ticker.lastPrice, response.time);
     });
   },
 };
@@ -59,27 +45,22 @@ export const bybitStream: StreamSourceDefinition = {
   unsubscribeMessages: (pairs) => request('unsubscribe', pairs),
   pingMessage: (nowMs) => JSON.stringify({ req_id: String(nowMs), op: 'ping' }),
   parseMessage(text) {
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      return streamError('bad_json', `frame is not JSON: ${text.slice(0, 80)}`);
-    }
-    if (typeof frame !== 'object' || frame === null) return streamError('schema', 'frame is not an object');
+    const parsed = jsonFrame('bybit', text);
+    if (!parsed.ok) return parsed.error;
+    const frame = parsed.value;
     if ('op' in frame && !('topic' in frame)) {
       const answer = bybitOpResponseSchema.safeParse(frame);
-      if (!answer.success) return streamError('schema', describe(answer.error));
+      if (!answer.success) return schemaError('bybit', answer.error);
       if (answer.data.success) return { type: 'ignore' };
       const kind = /invalid symbol|not supported/i.test(answer.data.ret_msg) ? 'not_found' : 'http';
-      return streamError(kind, `${answer.data.op}: ${answer.data.ret_msg}`);
+      return streamError('bybit', kind, `${answer.data.op}: ${answer.data.ret_msg}`);
     }
     const message = bybitTickerMessageSchema.safeParse(frame);
-    if (!message.success) return streamError('schema', describe(message.error));
-    const pair = pairFromBybitSymbol(message.data.data.symbol);
-    if (!pair)
-      return streamError('unsupported', `cannot tell base and quote of symbol ${message.data.data.symbol}`);
-    const quote = priceOf(pair, message.data.data.lastPrice, message.data.ts);
-    return 'error' in quote ? { type: 'error', error: quote.error } : { type: 'prices', prices: [quote] };
+    if (!message.success) return schemaError('bybit', message.error);
+    const { symbol, lastPrice } = message.data.data;
+    const pair = pairFromBybitSymbol(symbol);
+    if (!pair) return streamError('bybit', 'unsupported', `cannot tell base and quote of symbol ${symbol}`);
+    return pricesEvent([priceFor(pair, lastPrice, message.data.ts)]);
   },
 };
 
@@ -96,20 +77,3 @@ function apiError(retCode: number, retMsg: string): SourceError {
   if (retCode === 10016) return { kind: 'http', status: 500, message };
   return { kind: 'http', message };
 }
-
-function priceOf(pair: Pair, raw: string, sourceTimestampMs: number): SourcePrice | SourcePairError {
-  const price = normalizeDecimal(raw);
-  if (price === undefined || price === '0' || price.startsWith('-')) {
-    const message = `bybit: price ${JSON.stringify(raw)} of ${pairKey(pair)} is not a positive decimal`;
-    return { pair, error: { kind: 'invalid_price', message } };
-  }
-  return { pair, price, sourceTimestampMs };
-}
-
-const streamError = (kind: SourceErrorKind, message: string): StreamEvent => ({
-  type: 'error',
-  error: { kind, message: `bybit stream: ${message}` },
-});
-
-const describe = (error: z.ZodError): string =>
-  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');

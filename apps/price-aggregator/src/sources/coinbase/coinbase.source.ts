@@ -1,16 +1,13 @@
-import { normalizeDecimal } from '@oracle/core';
-import type { z } from 'zod';
-import {
-  pairKey,
-  type HttpSourceDefinition,
-  type Pair,
-  type SourceError,
-  type SourceErrorKind,
-  type SourcePairError,
-  type SourcePrice,
-  type StreamEvent,
-  type StreamSourceDefinition,
+import type {
+  HttpSourceDefinition,
+  Pair,
+  SourceError,
+  SourcePairError,
+  SourcePrice,
+  StreamSourceDefinition,
 } from '../price-source.js';
+import { failAll, hasPlainSymbols, pairError, priceFor } from '../source-price.js';
+import { jsonFrame, pricesEvent, schemaError, streamError } from '../stream-frame.js';
 import {
   coinbaseControlMessageSchema,
   coinbaseProductsResponseSchema,
@@ -20,9 +17,6 @@ import {
   type CoinbaseProductsResponse,
 } from './coinbase.schema.js';
 import { coinbaseProductId, pairFromCoinbaseProductId } from './coinbase.symbols.js';
-
-const supports = (pair: Pair): boolean =>
-  /^[A-Z0-9]{1,20}$/.test(pair.base) && /^[A-Z0-9]{1,20}$/.test(pair.quote);
 
 /**
  * REST: the public (no key) Advanced Trade product list, filtered to the pairs asked for:
@@ -35,27 +29,20 @@ export const coinbaseHttp: HttpSourceDefinition<CoinbaseProductsResponse> = {
   defaultRps: 2.8,
   maxBatchSize: 50,
   requiresApiKey: false,
-  supports,
+  supports: hasPlainSymbols,
   buildRequest(pairs) {
     const query = pairs.map((pair) => `product_ids=${encodeURIComponent(coinbaseProductId(pair))}`).join('&');
     return { path: `/api/v3/brokerage/market/products?${query}` };
   },
   responseSchema: coinbaseProductsResponseSchema,
   toQuotes(response, pairs) {
-    if ('error' in response) {
-      const error = apiError(response);
-      return pairs.map((pair) => ({ pair, error }));
-    }
+    if ('error' in response) return failAll(pairs, apiError(response));
     const prices = new Map(response.products.map((product) => [product.product_id, product.price]));
     return pairs.map((pair) => {
       const price = prices.get(coinbaseProductId(pair));
-      if (price === undefined) {
-        return {
-          pair,
-          error: { kind: 'not_found', message: `coinbase: no product ${coinbaseProductId(pair)}` },
-        };
-      }
-      return priceOf(pair, price);
+      if (price === undefined)
+        return pairError(pair, 'not_found', `coinbase: no product ${coinbaseProductId(pair)}`);
+      return priceFor(pair, price);
     });
   },
 };
@@ -75,37 +62,29 @@ export const coinbaseStream: StreamSourceDefinition = {
       : [JSON.stringify({ type: 'subscribe', channel: 'heartbeats' }), request('subscribe', pairs)],
   unsubscribeMessages: (pairs) => (pairs.length === 0 ? [] : [request('unsubscribe', pairs)]),
   parseMessage(text) {
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      return streamError('bad_json', `frame is not JSON: ${text.slice(0, 80)}`);
-    }
-    if (typeof frame !== 'object' || frame === null) return streamError('schema', 'frame is not an object');
+    const parsed = jsonFrame('coinbase', text);
+    if (!parsed.ok) return parsed.error;
+    const frame = parsed.value;
     if ('type' in frame && frame.type === 'error') {
       const rejected = coinbaseStreamErrorSchema.safeParse(frame);
-      if (!rejected.success) return streamError('schema', describe(rejected.error));
+      if (!rejected.success) return schemaError('coinbase', rejected.error);
       const notFound = /not found|invalid product/i.test(rejected.data.message);
-      return streamError(notFound ? 'not_found' : 'http', rejected.data.message);
+      return streamError('coinbase', notFound ? 'not_found' : 'http', rejected.data.message);
     }
     if (!('channel' in frame) || frame.channel !== 'ticker') {
       const control = coinbaseControlMessageSchema.safeParse(frame);
-      return control.success ? { type: 'ignore' } : streamError('schema', describe(control.error));
+      return control.success ? { type: 'ignore' } : schemaError('coinbase', control.error);
     }
     const message = coinbaseTickerMessageSchema.safeParse(frame);
-    if (!message.success) return streamError('schema', describe(message.error));
+    if (!message.success) return schemaError('coinbase', message.error);
     const timestampMs = Date.parse(message.data.timestamp);
-    const prices: SourcePrice[] = [];
-    let invalid: SourcePairError | undefined;
+    const quotes: Array<SourcePrice | SourcePairError> = [];
     for (const ticker of message.data.events.flatMap((event) => event.tickers)) {
       const pair = pairFromCoinbaseProductId(ticker.product_id);
-      if (!pair) return streamError('unsupported', `${ticker.product_id} is not a spot pair`);
-      const quote = priceOf(pair, ticker.price, Number.isNaN(timestampMs) ? undefined : timestampMs);
-      if ('error' in quote) invalid = quote;
-      else prices.push(quote);
+      if (!pair) return streamError('coinbase', 'unsupported', `${ticker.product_id} is not a spot pair`);
+      quotes.push(priceFor(pair, ticker.price, timestampMs));
     }
-    if (prices.length === 0 && invalid) return { type: 'error', error: invalid.error };
-    return { type: 'prices', prices };
+    return pricesEvent(quotes);
   },
 };
 
@@ -121,20 +100,3 @@ function apiError({ error, message }: CoinbaseError): SourceError {
     return { kind: 'unauthorized', message: text };
   return { kind: 'http', message: text };
 }
-
-function priceOf(pair: Pair, raw: string, sourceTimestampMs?: number): SourcePrice | SourcePairError {
-  const price = normalizeDecimal(raw);
-  if (price === undefined || price === '0' || price.startsWith('-')) {
-    const message = `coinbase: price ${JSON.stringify(raw)} of ${pairKey(pair)} is not a positive decimal`;
-    return { pair, error: { kind: 'invalid_price', message } };
-  }
-  return sourceTimestampMs === undefined ? { pair, price } : { pair, price, sourceTimestampMs };
-}
-
-const streamError = (kind: SourceErrorKind, message: string): StreamEvent => ({
-  type: 'error',
-  error: { kind, message: `coinbase stream: ${message}` },
-});
-
-const describe = (error: z.ZodError): string =>
-  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');

@@ -1,16 +1,12 @@
-import { normalizeDecimal } from '@oracle/core';
-import type { z } from 'zod';
-import {
-  pairKey,
-  type HttpSourceDefinition,
-  type Pair,
-  type SourceError,
-  type SourceErrorKind,
-  type SourcePairError,
-  type SourcePrice,
-  type StreamEvent,
-  type StreamSourceDefinition,
+import type {
+  HttpSourceDefinition,
+  Pair,
+  SourceError,
+  SourceErrorKind,
+  StreamSourceDefinition,
 } from '../price-source.js';
+import { hasPlainSymbols, pairError, priceFor } from '../source-price.js';
+import { jsonFrame, pricesEvent, schemaError, streamError } from '../stream-frame.js';
 import {
   kucoinBulletResponseSchema,
   kucoinLevel1ResponseSchema,
@@ -25,8 +21,6 @@ const STREAM_ERROR_KINDS: Readonly<Record<string, SourceErrorKind>> = {
   '404': 'not_found',
   '509': 'rate_limited',
 };
-const supports = (pair: Pair): boolean =>
-  /^[A-Z0-9]{1,20}$/.test(pair.base) && /^[A-Z0-9]{1,20}$/.test(pair.quote);
 
 /**
  * REST: `GET /api/v1/market/orderbook/level1?symbol=BTC-USDT`. KuCoin's only multi-symbol ticker
@@ -38,7 +32,7 @@ export const kucoinHttp: HttpSourceDefinition<KucoinLevel1Response> = {
   defaultRps: 30,
   maxBatchSize: 1,
   requiresApiKey: false,
-  supports,
+  supports: hasPlainSymbols,
   buildRequest(pairs) {
     const [pair] = pairs;
     if (!pair || pairs.length > 1) throw new Error(`kucoin takes one pair per request, got ${pairs.length}`);
@@ -48,9 +42,8 @@ export const kucoinHttp: HttpSourceDefinition<KucoinLevel1Response> = {
   toQuotes(response, pairs) {
     return pairs.map((pair) => {
       if (response.code !== '200000') return { pair, error: apiError(response.code, response.msg ?? '') };
-      if (!response.data)
-        return { pair, error: { kind: 'not_found', message: `kucoin: no ticker for ${kucoinSymbol(pair)}` } };
-      return priceOf(pair, response.data.price, response.data.time);
+      if (!response.data) return pairError(pair, 'not_found', `kucoin: no ticker for ${kucoinSymbol(pair)}`);
+      return priceFor(pair, response.data.price, response.data.time);
     });
   },
 };
@@ -79,25 +72,20 @@ export const kucoinStream: StreamSourceDefinition = {
   unsubscribeMessages: (pairs) => request('unsubscribe', '2', pairs),
   pingMessage: (nowMs) => JSON.stringify({ id: String(nowMs), type: 'ping' }),
   parseMessage(text) {
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      return streamError('bad_json', `frame is not JSON: ${text.slice(0, 80)}`);
-    }
-    const parsed = kucoinStreamMessageSchema.safeParse(frame);
-    if (!parsed.success) return streamError('schema', describe(parsed.error));
+    const frame = jsonFrame('kucoin', text);
+    if (!frame.ok) return frame.error;
+    const parsed = kucoinStreamMessageSchema.safeParse(frame.value);
+    if (!parsed.success) return schemaError('kucoin', parsed.error);
     const message = parsed.data;
     if (message.type === 'error') {
       const kind = STREAM_ERROR_KINDS[String(message.code)] ?? 'http';
-      return streamError(kind, `${message.data} (code ${message.code})`);
+      return streamError('kucoin', kind, `${message.data} (code ${message.code})`);
     }
     if (message.type !== 'message') return { type: 'ignore' };
     const symbol = message.topic.slice(TICKER_TOPIC.length);
     const pair = pairFromKucoinSymbol(symbol);
-    if (!pair) return streamError('unsupported', `cannot read symbol ${symbol}`);
-    const quote = priceOf(pair, message.data.price, message.data.Time ?? message.data.time);
-    return 'error' in quote ? { type: 'error', error: quote.error } : { type: 'prices', prices: [quote] };
+    if (!pair) return streamError('kucoin', 'unsupported', `cannot read symbol ${symbol}`);
+    return pricesEvent([priceFor(pair, message.data.price, message.data.Time ?? message.data.time)]);
   },
 };
 
@@ -114,20 +102,3 @@ function apiError(code: string, msg: string): SourceError {
   if (/^40000[1-5]$/.test(code)) return { kind: 'unauthorized', message };
   return { kind: 'http', message };
 }
-
-function priceOf(pair: Pair, raw: string, sourceTimestampMs?: number): SourcePrice | SourcePairError {
-  const price = normalizeDecimal(raw);
-  if (price === undefined || price === '0' || price.startsWith('-')) {
-    const message = `kucoin: price ${JSON.stringify(raw)} of ${pairKey(pair)} is not a positive decimal`;
-    return { pair, error: { kind: 'invalid_price', message } };
-  }
-  return sourceTimestampMs === undefined ? { pair, price } : { pair, price, sourceTimestampMs };
-}
-
-const streamError = (kind: SourceErrorKind, message: string): StreamEvent => ({
-  type: 'error',
-  error: { kind, message: `kucoin stream: ${message}` },
-});
-
-const describe = (error: z.ZodError): string =>
-  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');

@@ -1,16 +1,13 @@
-import { normalizeDecimal } from '@oracle/core';
-import type { z } from 'zod';
-import {
-  pairKey,
-  type HttpSourceDefinition,
-  type Pair,
-  type SourceError,
-  type SourceErrorKind,
-  type SourcePairError,
-  type SourcePrice,
-  type StreamEvent,
-  type StreamSourceDefinition,
+import type {
+  HttpSourceDefinition,
+  Pair,
+  SourceError,
+  SourcePairError,
+  SourcePrice,
+  StreamSourceDefinition,
 } from '../price-source.js';
+import { failAll, hasPlainSymbols, pairError, priceFor } from '../source-price.js';
+import { jsonFrame, pricesEvent, schemaError, streamError } from '../stream-frame.js';
 import {
   okxStreamEventSchema,
   okxTickerPushSchema,
@@ -18,9 +15,6 @@ import {
   type OkxTickerResponse,
 } from './okx.schema.js';
 import { okxInstId, pairFromOkxInstId } from './okx.symbols.js';
-
-const supports = (pair: Pair): boolean =>
-  /^[A-Z0-9]{1,20}$/.test(pair.base) && /^[A-Z0-9]{1,20}$/.test(pair.quote);
 
 /**
  * REST: `GET /api/v5/market/ticker?instId=BTC-USDT`. OKX has no call for a chosen set of
@@ -32,7 +26,7 @@ export const okxHttp: HttpSourceDefinition<OkxTickerResponse> = {
   defaultRps: 10,
   maxBatchSize: 1,
   requiresApiKey: false,
-  supports,
+  supports: hasPlainSymbols,
   buildRequest(pairs) {
     const [pair] = pairs;
     if (!pair || pairs.length > 1) throw new Error(`okx takes one pair per request, got ${pairs.length}`);
@@ -40,15 +34,11 @@ export const okxHttp: HttpSourceDefinition<OkxTickerResponse> = {
   },
   responseSchema: okxTickerResponseSchema,
   toQuotes(response, pairs) {
-    if (response.code !== '0') {
-      const error = apiError(response.code, response.msg);
-      return pairs.map((pair) => ({ pair, error }));
-    }
+    if (response.code !== '0') return failAll(pairs, apiError(response.code, response.msg));
     return pairs.map((pair) => {
       const ticker = response.data.find((t) => t.instId === okxInstId(pair));
-      if (!ticker)
-        return { pair, error: { kind: 'not_found', message: `okx: no ticker for ${okxInstId(pair)}` } };
-      return priceOf(pair, ticker.last, Number(ticker.ts));
+      if (!ticker) return pairError(pair, 'not_found', `okx: no ticker for ${okxInstId(pair)}`);
+      return priceFor(pair, ticker.last, Number(ticker.ts));
     });
   },
 };
@@ -66,32 +56,24 @@ export const okxStream: StreamSourceDefinition = {
   pingMessage: () => 'ping',
   parseMessage(text) {
     if (text === 'pong') return { type: 'ignore' };
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      return streamError('bad_json', `frame is not JSON: ${text.slice(0, 80)}`);
-    }
-    if (typeof frame !== 'object' || frame === null) return streamError('schema', 'frame is not an object');
+    const parsed = jsonFrame('okx', text);
+    if (!parsed.ok) return parsed.error;
+    const frame = parsed.value;
     if ('event' in frame) {
       const event = okxStreamEventSchema.safeParse(frame);
-      if (!event.success) return streamError('schema', describe(event.error));
+      if (!event.success) return schemaError('okx', event.error);
       if (event.data.event !== 'error') return { type: 'ignore' };
       return { type: 'error', error: apiError(event.data.code ?? '', event.data.msg ?? '', 'okx stream') };
     }
     const push = okxTickerPushSchema.safeParse(frame);
-    if (!push.success) return streamError('schema', describe(push.error));
-    const prices: SourcePrice[] = [];
-    let invalid: SourcePairError | undefined;
+    if (!push.success) return schemaError('okx', push.error);
+    const quotes: Array<SourcePrice | SourcePairError> = [];
     for (const ticker of push.data.data) {
       const pair = pairFromOkxInstId(ticker.instId);
-      if (!pair) return streamError('unsupported', `${ticker.instId} is not a spot pair`);
-      const quote = priceOf(pair, ticker.last, Number(ticker.ts));
-      if ('error' in quote) invalid = quote;
-      else prices.push(quote);
+      if (!pair) return streamError('okx', 'unsupported', `${ticker.instId} is not a spot pair`);
+      quotes.push(priceFor(pair, ticker.last, Number(ticker.ts)));
     }
-    if (prices.length === 0 && invalid) return { type: 'error', error: invalid.error };
-    return { type: 'prices', prices };
+    return pricesEvent(quotes);
   },
 };
 
@@ -109,20 +91,3 @@ function apiError(code: string, msg: string, who = 'okx'): SourceError {
   if (code === '50011' || code === '60014') return { kind: 'rate_limited', message };
   return { kind: 'http', message };
 }
-
-function priceOf(pair: Pair, raw: string, sourceTimestampMs: number): SourcePrice | SourcePairError {
-  const price = normalizeDecimal(raw);
-  if (price === undefined || price === '0' || price.startsWith('-')) {
-    const message = `okx: price ${JSON.stringify(raw)} of ${pairKey(pair)} is not a positive decimal`;
-    return { pair, error: { kind: 'invalid_price', message } };
-  }
-  return { pair, price, sourceTimestampMs };
-}
-
-const streamError = (kind: SourceErrorKind, message: string): StreamEvent => ({
-  type: 'error',
-  error: { kind, message: `okx stream: ${message}` },
-});
-
-const describe = (error: z.ZodError): string =>
-  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
