@@ -6,6 +6,7 @@ import type {
   StreamSourceDefinition,
 } from '../price-source.js';
 import { priceFor, upstreamText } from '../source-price.js';
+import { jsonFrame, pricesEvent, streamError } from '../stream-frame.js';
 import {
   cryptoCompareAggregateIndexSchema,
   cryptoCompareStreamEnvelopeSchema,
@@ -64,31 +65,19 @@ export const cryptoCompareStream: StreamSourceDefinition = {
   unsubscribeMessages: (pairs) => actionMessages('SubRemove', pairs),
 
   parseMessage(text: string): StreamEvent {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return errorEvent({ kind: 'bad_json', message: 'cryptocompare stream frame is not JSON' });
-    }
-    const envelope = cryptoCompareStreamEnvelopeSchema.safeParse(json);
-    if (!envelope.success)
-      return errorEvent({ kind: 'schema', message: 'cryptocompare stream frame has no TYPE' });
+    const frame = jsonFrame('cryptocompare', text);
+    if (!frame.ok) return frame.error;
+    const envelope = cryptoCompareStreamEnvelopeSchema.safeParse(frame.value);
+    if (!envelope.success) return streamError('cryptocompare', 'schema', 'frame has no TYPE');
     const { TYPE, MESSAGE = '', PARAMETER } = envelope.data;
     if (TYPE !== '5') return controlError(TYPE, MESSAGE, PARAMETER) ?? { type: 'ignore' };
 
-    const update = cryptoCompareAggregateIndexSchema.safeParse(json);
+    const update = cryptoCompareAggregateIndexSchema.safeParse(frame.value);
     if (!update.success)
-      return errorEvent({
-        kind: 'schema',
-        message: 'cryptocompare aggregate index frame has an unexpected shape',
-      });
+      return streamError('cryptocompare', 'schema', 'aggregate index frame has an unexpected shape');
     const { FROMSYMBOL, TOSYMBOL, PRICE, LASTUPDATE } = update.data;
     if (PRICE === undefined) return { type: 'ignore' }; // an update of other fields; the price did not move
-    const result = priceFor(
-      { base: FROMSYMBOL, quote: TOSYMBOL },
-      PRICE,
-      LASTUPDATE === undefined ? undefined : LASTUPDATE * 1000,
-    );
-    return 'price' in result ? { type: 'prices', prices: [result] } : errorEvent(result.error);
+    const updatedMs = LASTUPDATE === undefined ? undefined : LASTUPDATE * 1000;
+    return pricesEvent([priceFor({ base: FROMSYMBOL, quote: TOSYMBOL }, PRICE, updatedMs)]);
   },
 };

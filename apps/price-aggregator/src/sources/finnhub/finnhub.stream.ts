@@ -1,12 +1,6 @@
-import type {
-  Pair,
-  SourceContext,
-  SourcePairError,
-  SourcePrice,
-  StreamEvent,
-  StreamSourceDefinition,
-} from '../price-source.js';
-import { isSourcePrice, priceFor } from '../source-price.js';
+import type { Pair, SourceContext, StreamEvent, StreamSourceDefinition } from '../price-source.js';
+import { priceFor } from '../source-price.js';
+import { jsonFrame, pricesEvent, streamError } from '../stream-frame.js';
 import { finnhubError } from './finnhub.source.js';
 import {
   finnhubStreamEnvelopeSchema,
@@ -39,30 +33,21 @@ export const finnhubStream: StreamSourceDefinition = {
   unsubscribeMessages: (pairs) => pairs.map((pair) => message('unsubscribe', pair)),
 
   parseMessage(text: string): StreamEvent {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return { type: 'error', error: { kind: 'bad_json', message: 'finnhub stream frame is not JSON' } };
-    }
-    const envelope = finnhubStreamEnvelopeSchema.safeParse(json);
-    if (!envelope.success)
-      return { type: 'error', error: { kind: 'schema', message: 'finnhub stream frame has no type' } };
+    const frame = jsonFrame('finnhub', text);
+    if (!frame.ok) return frame.error;
+    const envelope = finnhubStreamEnvelopeSchema.safeParse(frame.value);
+    if (!envelope.success) return streamError('finnhub', 'schema', 'frame has no type');
     if (envelope.data.type === 'error') {
-      const frame = finnhubStreamErrorSchema.safeParse(json);
+      const rejected = finnhubStreamErrorSchema.safeParse(frame.value);
       return {
         type: 'error',
-        error: finnhubError(frame.success ? frame.data.msg : 'unspecified stream error'),
+        error: finnhubError(rejected.success ? rejected.data.msg : 'unspecified stream error'),
       };
     }
     if (envelope.data.type !== 'trade') return { type: 'ignore' }; // ping, and channels we never subscribe to
 
-    const trades = finnhubTradesSchema.safeParse(json);
-    if (!trades.success)
-      return {
-        type: 'error',
-        error: { kind: 'schema', message: 'finnhub trade frame has an unexpected shape' },
-      };
+    const trades = finnhubTradesSchema.safeParse(frame.value);
+    if (!trades.success) return streamError('finnhub', 'schema', 'trade frame has an unexpected shape');
     const latest = new Map<string, { pair: Pair; price: number; timeMs: number }>();
     for (const trade of trades.data.data) {
       const pair = pairOfFinnhubSymbol(trade.s);
@@ -70,10 +55,7 @@ export const finnhubStream: StreamSourceDefinition = {
       if (pair && (!seen || trade.t >= seen.timeMs))
         latest.set(trade.s, { pair, price: trade.p, timeMs: trade.t });
     }
-    const results = [...latest.values()].map(({ pair, price, timeMs }) => priceFor(pair, price, timeMs));
-    const prices: SourcePrice[] = results.filter(isSourcePrice);
-    if (prices.length > 0) return { type: 'prices', prices };
-    const failure = results.find((r): r is SourcePairError => !isSourcePrice(r));
-    return failure ? { type: 'error', error: failure.error } : { type: 'ignore' };
+    if (latest.size === 0) return { type: 'ignore' }; // trades of symbols we cannot read
+    return pricesEvent([...latest.values()].map(({ pair, price, timeMs }) => priceFor(pair, price, timeMs)));
   },
 };
