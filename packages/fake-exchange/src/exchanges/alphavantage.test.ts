@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { alphavantage } from '../../../../apps/price-aggregator/src/sources/alphavantage/index.js';
-import type {
-  HttpRequestSpec,
-  Pair,
-  SourceContext,
-} from '../../../../apps/price-aggregator/src/sources/price-source.js';
-import type { FakeHttpRequest, Fault, Market } from '../types.js';
+import type { Pair, SourceContext } from '../../../../apps/price-aggregator/src/sources/price-source.js';
+import type { Market } from '../types.js';
+import { marketOf, priceOrKind, requestOf } from '../test-kit.js';
 import { createAlphavantageExchange } from './alphavantage.js';
-
-const marketOf = (prices: Record<string, string>, fault?: Fault): Market => ({
-  price: (_source, base, quote) => prices[`${base}/${quote}`],
-  fault: () => fault,
-  pairs: () =>
-    Object.keys(prices).map((key) => ({ base: key.split('/')[0] ?? '', quote: key.split('/')[1] ?? '' })),
-  recordRequest: () => undefined,
-});
-const requestOf = (spec: HttpRequestSpec): FakeHttpRequest => {
-  const url = new URL(spec.path, 'http://fake');
-  return {
-    method: 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    headers: spec.headers ?? {},
-    body: undefined,
-  };
-};
 
 const { http } = alphavantage;
 const prices = { 'BTC/USD': '67187.33', 'EUR/USD': '1.0834' };
@@ -34,7 +13,7 @@ function resultFrom(market: Market, pair: Pair = btc, ctx: SourceContext = { api
   const response = createAlphavantageExchange().http?.(requestOf(http.buildRequest([pair], ctx)), market);
   expect(response?.status).toBe(200);
   const [result] = http.toQuotes(http.responseSchema.parse(response?.body), [pair]);
-  return result && ('price' in result ? result.price : result.error.kind);
+  return result && priceOrKind(result);
 }
 
 describe('fake alphavantage', () => {

@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpRequestSpec, Pair } from '../../../../apps/price-aggregator/src/sources/price-source.js';
+import type { Pair } from '../../../../apps/price-aggregator/src/sources/price-source.js';
 import {
   coingecko,
   COINGECKO_COIN_IDS,
   coinGeckoGlobal,
 } from '../../../../apps/price-aggregator/src/sources/coingecko/index.js';
-import type { Fault, FakeHttpRequest, Market } from '../types.js';
+import type { Fault, Market } from '../types.js';
+import { marketOf, priceOrKind, requestOf } from '../test-kit.js';
 import { COINGECKO_FAKE_COIN_IDS, createCoingeckoExchange } from './coingecko.js';
-
-const marketOf = (prices: Record<string, string>, fault?: Fault): Market => ({
-  price: (_source, base, quote) => prices[`${base}/${quote}`],
-  fault: () => fault,
-  pairs: () =>
-    Object.keys(prices).map((key) => ({ base: key.split('/')[0] ?? '', quote: key.split('/')[1] ?? '' })),
-  recordRequest: () => undefined,
-});
-const requestOf = (spec: HttpRequestSpec): FakeHttpRequest => {
-  const url = new URL(spec.path, 'http://fake');
-  return {
-    method: 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    headers: spec.headers ?? {},
-    body: undefined,
-  };
-};
 
 const { http } = coingecko;
 const pairs: Pair[] = [
@@ -51,11 +34,7 @@ describe('fake coingecko', () => {
   });
 
   it('answers /simple/price in the format the source parses, with the market prices', () => {
-    expect(quotesFrom(marketOf(prices)).map((r) => ('price' in r ? r.price : r.error.kind))).toEqual([
-      '67187.33',
-      '3272.01',
-      '4121.22',
-    ]);
+    expect(quotesFrom(marketOf(prices)).map(priceOrKind)).toEqual(['67187.33', '3272.01', '4121.22']);
   });
 
   it('leaves out coins without a price, as CoinGecko does', () => {

@@ -1,42 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type {
-  HttpRequestSpec,
   Pair,
   SourceContext,
   StreamEvent,
 } from '../../../../apps/price-aggregator/src/sources/price-source.js';
 import { cryptocompare } from '../../../../apps/price-aggregator/src/sources/cryptocompare/index.js';
-import type { FakeHttpRequest, FakeSocket, Fault, Market } from '../types.js';
+import type { Market } from '../types.js';
+import { marketOf, priceOrKind, requestOf, socketPair } from '../test-kit.js';
 import { createCryptocompareExchange } from './cryptocompare.js';
-
-const marketOf = (prices: Record<string, string>, fault?: Fault): Market => ({
-  price: (_source, base, quote) => prices[`${base}/${quote}`],
-  fault: () => fault,
-  pairs: () =>
-    Object.keys(prices).map((key) => ({ base: key.split('/')[0] ?? '', quote: key.split('/')[1] ?? '' })),
-  recordRequest: () => undefined,
-});
-const requestOf = (spec: HttpRequestSpec): FakeHttpRequest => {
-  const url = new URL(spec.path, 'http://fake');
-  return {
-    method: 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    headers: spec.headers ?? {},
-    body: undefined,
-  };
-};
-function socketPair() {
-  const sent: string[] = [];
-  const listeners: { message?: (text: string) => void; close?: () => void } = {};
-  const socket: FakeSocket = {
-    send: (text) => sent.push(text),
-    close: () => listeners.close?.(),
-    onMessage: (listener) => (listeners.message = listener),
-    onClose: (listener) => (listeners.close = listener),
-  };
-  return { socket, sent, receive: (text: string) => listeners.message?.(text) };
-}
 
 const { http } = cryptocompare;
 const stream = cryptocompare.stream!;
@@ -45,13 +16,11 @@ const pairs: Pair[] = [
   { base: 'ETH', quote: 'EUR' },
 ];
 const prices = { 'BTC/USD': '67187.33', 'ETH/EUR': '3272.01' };
-const kindOf = (r: { price: string } | { error: { kind: string } }) =>
-  'price' in r ? r.price : r.error.kind;
 
 function quotesFrom(market: Market, asked: Pair[] = pairs, ctx: SourceContext = { apiKey: 'cc-key' }) {
   const response = createCryptocompareExchange().http?.(requestOf(http.buildRequest(asked, ctx)), market);
   expect(response?.status).toBe(200);
-  return http.toQuotes(http.responseSchema.parse(response?.body), asked).map(kindOf);
+  return http.toQuotes(http.responseSchema.parse(response?.body), asked).map(priceOrKind);
 }
 
 describe('fake cryptocompare REST', () => {
@@ -73,7 +42,7 @@ describe('fake cryptocompare REST', () => {
     );
     expect(http.responseSchema.safeParse(drifted?.body).success).toBe(false);
     const limited = http.responseSchema.parse(createCryptocompareExchange().errorBody?.(429));
-    expect(http.toQuotes(limited, pairs).map(kindOf)).toEqual(['rate_limited', 'rate_limited']);
+    expect(http.toQuotes(limited, pairs).map(priceOrKind)).toEqual(['rate_limited', 'rate_limited']);
   });
 });
 

@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { exchangerateHost } from '../../../../apps/price-aggregator/src/sources/exchangerate-host/index.js';
-import type {
-  HttpRequestSpec,
-  Pair,
-  SourceContext,
-} from '../../../../apps/price-aggregator/src/sources/price-source.js';
-import type { FakeHttpRequest, Fault, Market } from '../types.js';
+import type { Pair, SourceContext } from '../../../../apps/price-aggregator/src/sources/price-source.js';
+import type { Market } from '../types.js';
+import { marketOf, priceOrKind, requestOf } from '../test-kit.js';
 import { createExchangerateHostExchange } from './exchangerate-host.js';
-
-const marketOf = (prices: Record<string, string>, fault?: Fault): Market => ({
-  price: (_source, base, quote) => prices[`${base}/${quote}`],
-  fault: () => fault,
-  pairs: () =>
-    Object.keys(prices).map((key) => ({ base: key.split('/')[0] ?? '', quote: key.split('/')[1] ?? '' })),
-  recordRequest: () => undefined,
-});
-const requestOf = (spec: HttpRequestSpec): FakeHttpRequest => {
-  const url = new URL(spec.path, 'http://fake');
-  return {
-    method: 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    headers: spec.headers ?? {},
-    body: undefined,
-  };
-};
 
 const { http } = exchangerateHost;
 const prices = { 'USD/EUR': '0.92301', 'USD/JPY': '151.441504', 'EUR/USD': '1.0834' };
@@ -37,9 +16,7 @@ const pairs: Pair[] = [
 function resultsFrom(market: Market, asked: Pair[] = pairs, ctx: SourceContext = { apiKey: 'erh-key' }) {
   const response = createExchangerateHostExchange().http?.(requestOf(http.buildRequest(asked, ctx)), market);
   expect(response?.status).toBe(200);
-  return http
-    .toQuotes(http.responseSchema.parse(response?.body), asked)
-    .map((r) => ('price' in r ? r.price : r.error.kind));
+  return http.toQuotes(http.responseSchema.parse(response?.body), asked).map(priceOrKind);
 }
 
 describe('fake exchangerate-host', () => {

@@ -1,54 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { finnhub } from '../../../../apps/price-aggregator/src/sources/finnhub/index.js';
 import type {
-  HttpRequestSpec,
   Pair,
   SourceContext,
   StreamEvent,
 } from '../../../../apps/price-aggregator/src/sources/price-source.js';
-import type { FakeHttpRequest, FakeSocket, Fault, Market } from '../types.js';
+import type { Market } from '../types.js';
+import { marketOf, priceOrKind, requestOf, socketPair } from '../test-kit.js';
 import { createFinnhubExchange } from './finnhub.js';
-
-const marketOf = (prices: Record<string, string>, fault?: Fault): Market => ({
-  price: (_source, base, quote) => prices[`${base}/${quote}`],
-  fault: () => fault,
-  pairs: () =>
-    Object.keys(prices).map((key) => ({ base: key.split('/')[0] ?? '', quote: key.split('/')[1] ?? '' })),
-  recordRequest: () => undefined,
-});
-const requestOf = (spec: HttpRequestSpec): FakeHttpRequest => {
-  const url = new URL(spec.path, 'http://fake');
-  return {
-    method: 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    headers: spec.headers ?? {},
-    body: undefined,
-  };
-};
-function socketPair() {
-  const sent: string[] = [];
-  const listeners: { message?: (text: string) => void; close?: () => void } = {};
-  const socket: FakeSocket = {
-    send: (text) => sent.push(text),
-    close: () => listeners.close?.(),
-    onMessage: (listener) => (listeners.message = listener),
-    onClose: (listener) => (listeners.close = listener),
-  };
-  return { socket, sent, receive: (text: string) => listeners.message?.(text) };
-}
 
 const { http } = finnhub;
 const stream = finnhub.stream!;
 const prices = { 'BTC/USD': '67187.33', 'ETH/USDT': '3545.12' };
-const kindOf = (r: { price: string } | { error: { kind: string } }) =>
-  'price' in r ? r.price : r.error.kind;
 
 function quoteFrom(market: Market, pair: Pair, ctx: SourceContext = { apiKey: 'fh-key' }) {
   const response = createFinnhubExchange().http?.(requestOf(http.buildRequest([pair], ctx)), market);
   return {
     status: response?.status,
-    result: http.toQuotes(http.responseSchema.parse(response?.body), [pair]).map(kindOf)[0],
+    result: http.toQuotes(http.responseSchema.parse(response?.body), [pair]).map(priceOrKind)[0],
   };
 }
 
@@ -85,7 +54,7 @@ describe('fake finnhub REST', () => {
     );
     expect(http.responseSchema.safeParse(drifted?.body).success).toBe(false);
     const limited = http.responseSchema.parse(createFinnhubExchange().errorBody?.(429));
-    expect(http.toQuotes(limited, [btc]).map(kindOf)).toEqual(['rate_limited']);
+    expect(http.toQuotes(limited, [btc]).map(priceOrKind)).toEqual(['rate_limited']);
   });
 });
 

@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { frankfurter } from '../../../../apps/price-aggregator/src/sources/frankfurter/index.js';
-import type { HttpRequestSpec, Pair } from '../../../../apps/price-aggregator/src/sources/price-source.js';
-import type { FakeHttpRequest, Fault, Market } from '../types.js';
+import type { Pair } from '../../../../apps/price-aggregator/src/sources/price-source.js';
+import type { Market } from '../types.js';
+import { marketOf, priceOrKind, requestOf } from '../test-kit.js';
 import { createFrankfurterExchange } from './frankfurter.js';
-
-const marketOf = (prices: Record<string, string>, fault?: Fault): Market => ({
-  price: (_source, base, quote) => prices[`${base}/${quote}`],
-  fault: () => fault,
-  pairs: () =>
-    Object.keys(prices).map((key) => ({ base: key.split('/')[0] ?? '', quote: key.split('/')[1] ?? '' })),
-  recordRequest: () => undefined,
-});
-const requestOf = (spec: HttpRequestSpec): FakeHttpRequest => {
-  const url = new URL(spec.path, 'http://fake');
-  return {
-    method: 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    headers: spec.headers ?? {},
-    body: undefined,
-  };
-};
 
 const { http } = frankfurter;
 const prices = { 'EUR/USD': '1.0823', 'EUR/GBP': '0.85868', 'USD/CHF': '0.90123' };
@@ -35,9 +18,7 @@ function answer(market: Market, asked: Pair[] = pairs) {
 }
 function resultsFrom(market: Market, asked: Pair[] = pairs) {
   const response = answer(market, asked);
-  return http
-    .toQuotes(http.responseSchema.parse(response?.body), asked)
-    .map((r) => ('price' in r ? r.price : r.error.kind));
+  return http.toQuotes(http.responseSchema.parse(response?.body), asked).map(priceOrKind);
 }
 
 describe('fake frankfurter', () => {

@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpRequestSpec, Pair } from '../../../../apps/price-aggregator/src/sources/price-source.js';
+import type { Pair } from '../../../../apps/price-aggregator/src/sources/price-source.js';
 import { yahoofinance } from '../../../../apps/price-aggregator/src/sources/yahoofinance/index.js';
-import type { FakeHttpRequest, Fault, Market } from '../types.js';
+import type { Market } from '../types.js';
+import { marketOf, priceOrKind, requestOf } from '../test-kit.js';
 import { createYahoofinanceExchange } from './yahoofinance.js';
-
-const marketOf = (prices: Record<string, string>, fault?: Fault): Market => ({
-  price: (_source, base, quote) => prices[`${base}/${quote}`],
-  fault: () => fault,
-  pairs: () =>
-    Object.keys(prices).map((key) => ({ base: key.split('/')[0] ?? '', quote: key.split('/')[1] ?? '' })),
-  recordRequest: () => undefined,
-});
-const requestOf = (spec: HttpRequestSpec): FakeHttpRequest => {
-  const url = new URL(spec.path, 'http://fake');
-  return {
-    method: 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    headers: spec.headers ?? {},
-    body: undefined,
-  };
-};
 
 const { http } = yahoofinance;
 const prices = { 'EUR/USD': '1.0823', 'BTC/USD': '67187.336', 'UNI/USD': '11.2', 'AAPL/USD': '172.28' };
@@ -29,7 +12,7 @@ const answer = (market: Market, pair: Pair) =>
   createYahoofinanceExchange().http?.(requestOf(http.buildRequest([pair], {})), market);
 function resultFrom(market: Market, pair: Pair) {
   const [result] = http.toQuotes(http.responseSchema.parse(answer(market, pair)?.body), [pair]);
-  return result && ('price' in result ? result.price : result.error.kind);
+  return result && priceOrKind(result);
 }
 
 describe('fake yahoofinance', () => {
