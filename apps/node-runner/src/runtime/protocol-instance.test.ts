@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { concat, dataSlice } from 'ethers';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { err, ok } from '@oracle/core';
+import {
+  configDigest,
+  decodeReport,
+  decryptSharedSecret,
+  generateOracleKeys,
+  parsePublicConfig,
+  recoverReportSigner,
+} from '@oracle/evm';
+import { buildContractConfig } from '../cli/oracle-config.js';
+import { NodeMetrics } from '../metrics/node-metrics.js';
+import type { ChainReader, ContractTransmitter, TransmitRequest } from '../ports/chain.js';
+import type { Clock } from '../ports/clock.js';
+import type { Store, StoreResult } from '../ports/store.js';
+import type { InboundMessage, Transport } from '../ports/transport.js';
+import { ocrContext, protocolConfig } from './ocr-context.js';
+import { ProtocolInstance } from './protocol-instance.js';
+
+const logger = pino({ level: 'silent' });
+const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A clock that moves only when told to. */
+class ManualClock implements Clock {
+  now = 1_700_000_000_000;
+  #tasks: { at: number; fn: () => void }[] = [];
+  nowMs(): number {
+    return this.now;
+  }
+  after(afterMs: number, fn: () => void): () => void {
+    const task = { at: this.now + afterMs, fn };
+    this.#tasks.push(task);
+    return () => (this.#tasks = this.#tasks.filter((t) => t !== task));
+  }
+  /** Moves time forward in steps, running what falls due and letting promises settle in between. */
+  async advance(ms: number, stepMs = 10): Promise<void> {
+    const end = this.now + ms;
+    while (this.now < end) {
+      this.now = Math.min(end, this.now + stepMs);
+      for (;;) {
+        const due = this.#tasks.filter((t) => t.at <= this.now).sort((a, b) => a.at - b.at)[0];
+        if (!due) break;
+        this.#tasks = this.#tasks.filter((t) => t !== due);
+        due.fn();
+      }
+      await flush();
+    }
+  }
+}
+
+/** The parts of the Store an instance uses, in memory; `savePacemaker` can be replaced to delay or fail. */
+class MemoryStore {
+  readonly highest = new Map<string, { epoch: number; round: number }>();
+  savePacemaker: () => Promise<StoreResult<void>> = async () => ok(undefined);
+  asStore(): Store {
+    const done = async (): Promise<StoreResult<void>> => ok(undefined);
+    return {
+      loadPacemakerState: async () => ok(undefined),
+      highestSigned: async (digest: string) => ok(this.highest.get(digest)),
+      pendingTransmissions: async () => ok([]),
+      savePacemakerState: () => this.savePacemaker(),
+      advanceHighestSigned: async (digest: string, at: { epoch: number; round: number }) => {
+        const before = this.highest.get(digest);
+        if (before && (before.epoch > at.epoch || (before.epoch === at.epoch && before.round >= at.round)))
+          return ok(false);
+        this.highest.set(digest, at);
+        return ok(true);
+      },
+      savePendingTransmission: done,
+      deletePendingTransmission: done,
+    } as unknown as Store;
+  }
+}
+
+/** Four oracles' keys and one real config (real crypto, real digest). */
+function don() {
+  const keys = Array.from({ length: 4 }, () => generateOracleKeys((n) => new Uint8Array(randomBytes(n))));
+  const peerIds = keys.map((_, i) => `peer-${i}`);
+  const contract = '0x' + '11'.repeat(20);
+  const raw = buildContractConfig({
+    oracles: keys.map((k, i) => ({ ...k.publicKeys(), peerId: peerIds[i] as string })),
+    f: 1,
+    deltaProgressMs: 3_000,
+    deltaResendMs: 1_000,
+    deltaRoundMs: 1_000,
+    deltaGraceMs: 200,
+    deltaStageMs: 500,
+    rMax: 10,
+    heartbeatSeconds: 3_600,
+    deviationPpb: 1_000_000,
+  });
+  const parsed = parsePublicConfig(raw, { chainId: 1337n });
+  if (!parsed.ok) throw new Error(parsed.error);
+  const digest = configDigest(contract, 1n, raw).toLowerCase();
+  return { keys, peerIds, contract, digest, publicConfig: parsed.value };
+}
+
+interface Harness {
+  readonly instances: ProtocolInstance[];
+  readonly sent: { from: number; to: string; tag: string }[];
+  readonly transmitted: TransmitRequest[];
+  readonly failures: string[];
+  readonly metrics: NodeMetrics[];
+  readonly clock: ManualClock;
+  readonly stores: MemoryStore[];
+  readonly world: ReturnType<typeof don>;
+}
+
+function harness(options: { connected?: boolean } = {}): Harness {
+  const world = don();
+  const { keys, peerIds, contract, digest, publicConfig } = world;
+  const clock = new ManualClock();
+  const sent: Harness['sent'] = [];
+  const transmitted: TransmitRequest[] = [];
+  const failures: string[] = [];
+  const instances: ProtocolInstance[] = [];
+  const chain = {
+    latestTransmissionDetails: async () => ({
+      configDigest: digest,
+      epoch: 0,
+      round: 0,
+      answer: 0n,
+      timestampMs: 0,
+    }),
+  } as unknown as ChainReader;
+  const stores = keys.map(() => new MemoryStore());
+  const metrics = keys.map(() => new NodeMetrics());
+  keys.forEach((k, me) => {
+    const transport = {
+      peerId: peerIds[me],
+      send(to: string, tag: string, payload: Uint8Array) {
+        sent.push({ from: me, to, tag });
+        const target = instances[peerIds.indexOf(to)];
+        const message: InboundMessage = { from: peerIds[me] as string, tag, payload };
+        if (options.connected !== false) setImmediate(() => target?.deliver(message.from, message.payload));
+        return true;
+      },
+    } as unknown as Transport;
+    const transmitter: ContractTransmitter = {
+      address: k.transmitterAddress,
+      transmit: async (request) => {
+        transmitted.push(request);
+        return { status: 'confirmed', txHash: '0x01', gasUsed: 90_000n };
+      },
+    };
+    const sharedSecret = decryptSharedSecret(
+      publicConfig.sharedSecretEncryptions,
+      me,
+      k.reveal().configPrivateKey,
+    );
+    if (!sharedSecret.ok) throw new Error(sharedSecret.error);
+    const membership = { oracleId: me, sharedSecret: sharedSecret.value };
+    instances.push(
+      new ProtocolInstance({
+        feed: { name: 'BTC / USD', pair: 'BTC/USD', decimals: 8, contract },
+        protocol: protocolConfig(digest, publicConfig, me),
+        ctx: ocrContext(digest, publicConfig, membership, k),
+        peerIds,
+        signers: publicConfig.oracles.map((o) => o.signer),
+        ports: {
+          clock,
+          store: (stores[me] as MemoryStore).asStore(),
+          transport,
+          chain,
+          transmitter,
+          observer: { observe: async () => 6_500_000_000_000n + BigInt(me) },
+        },
+        metrics: metrics[me] as NodeMetrics,
+        logger,
+        blockchainTimeoutMs: 1_000,
+        onFailure: (reason) => failures.push(reason),
+      }),
+    );
+  });
+  return { instances, sent, transmitted, failures, metrics, clock, stores, world };
+}
+
+describe('ProtocolInstance', () => {
+  it('runs the real core between four instances until a correctly signed report is transmitted', async () => {
+    const h = harness();
+    await Promise.all(h.instances.map((i) => i.start()));
+    for (let t = 0; t < 100 && h.transmitted.length === 0; t++) await h.clock.advance(100);
+    const request = h.transmitted[0];
+    expect(request).toBeDefined();
+    const decoded = decodeReport(request!.report);
+    expect(decoded.ok && decoded.value.context.configDigest).toBe(h.world.digest);
+    const values = decoded.ok ? decoded.value.observations.map((o) => o.value) : [];
+    expect(values.length).toBeGreaterThanOrEqual(3);
+    expect(values).toEqual([...values].sort((a, b) => (a < b ? -1 : 1)));
+    const signers = request!.rs.map((r, i) =>
+      recoverReportSigner(
+        request!.report,
+        concat([r, request!.ss[i] as string, dataSlice(request!.rawVs, i, i + 1)]),
+      ),
+    );
+    const configured = h.world.publicConfig.oracles.map((o) => o.signer);
+    expect(signers.length).toBeGreaterThanOrEqual(2);
+    for (const signer of signers) expect(configured).toContain(signer);
+    // Every transmitting node persisted its signing guard before its signature left.
+    expect([...h.stores].filter((s) => s.highest.size > 0).length).toBeGreaterThanOrEqual(2);
+    expect(h.failures).toEqual([]);
+    h.instances.forEach((i) => i.stop());
+  });
+
+  it('sends nothing of a step before its Persist effect completes', async () => {
+    const h = harness({ connected: false });
+    let release: (value: StoreResult<void>) => void = () => undefined;
+    (h.stores[0] as MemoryStore).savePacemaker = () => new Promise((resolve) => (release = resolve));
+    const instance = h.instances[0] as ProtocolInstance;
+    await instance.start();
+    await h.clock.advance(50);
+    expect(h.sent.filter((s) => s.from === 0)).toEqual([]);
+    release(ok(undefined));
+    await flush();
+    // NEWEPOCH to the three other oracles, tagged with the config digest.
+    expect(h.sent.filter((s) => s.from === 0)).toEqual(
+      h.world.peerIds.slice(1).map((to) => ({ from: 0, to, tag: h.world.digest })),
+    );
+    instance.stop();
+  });
+
+  it('drops the rest of a step and stops when a Persist fails', async () => {
+    const h = harness({ connected: false });
+    (h.stores[0] as MemoryStore).savePacemaker = async () => err({ kind: 'unavailable', message: 'db down' });
+    const instance = h.instances[0] as ProtocolInstance;
+    await instance.start();
+    await h.clock.advance(2_000);
+    expect(h.failures).toEqual(['could not persist pacemaker: db down']);
+    expect(h.sent).toEqual([]);
+    expect(instance.running).toBe(false);
+  });
+
+  it('drops and counts malformed messages and messages from outside the config', async () => {
+    const h = harness({ connected: false });
+    const instance = h.instances[0] as ProtocolInstance;
+    await instance.start();
+    instance.deliver(
+      h.world.peerIds[1] as string,
+      new TextEncoder().encode('{"type":"NewEpoch","epoch":-1}'),
+    );
+    instance.deliver(h.world.peerIds[2] as string, new Uint8Array([0xff, 0xfe]));
+    instance.deliver('someone-else', new TextEncoder().encode('{"type":"NewEpoch","epoch":2}'));
+    const text = await (h.metrics[0] as NodeMetrics).registry.metrics();
+    expect(text).toContain('oracle_p2p_messages_dropped_total{direction="inbound",reason="malformed"} 2');
+    expect(text).toContain(
+      'oracle_p2p_messages_dropped_total{direction="inbound",reason="unknown-sender"} 1',
+    );
+    instance.stop();
+  });
+});
