@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { capturedFixtures } from '../fixtures/captured-fixtures.js';
 import type { Pair } from '../price-source.js';
 import { kraken } from './index.js';
 import { krakenHttp, krakenStream } from './kraken.source.js';
 
-const fixturesDir = new URL('./fixtures/', import.meta.url);
-const fixture = (name: string): string => readFileSync(new URL(name, fixturesDir), 'utf8');
+const fixtures = capturedFixtures(import.meta.url);
+const fixture = fixtures.read;
 const BTC: Pair = { base: 'BTC', quote: 'USD' };
 const ETH: Pair = { base: 'ETH', quote: 'USD' };
 const SOL: Pair = { base: 'SOL', quote: 'USD' };
@@ -154,11 +154,7 @@ describe('kraken fixtures', () => {
     'stream-pong.json': ignored,
   };
 
-  it('every fixture is understood', () => {
-    expect(readdirSync(fixturesDir).sort()).toEqual(Object.keys(parsers).sort());
-    for (const [name, understood] of Object.entries(parsers))
-      expect(understood(fixture(name)), name).toBe(true);
-  });
+  it('every fixture is understood', () => fixtures.expectEachUnderstood(parsers));
 
   it('exports the module with both definitions', () => {
     expect(kraken.http.defaultRps).toBe(1);

@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { capturedFixtures } from '../fixtures/captured-fixtures.js';
 import type { Pair } from '../price-source.js';
 import { okx } from './index.js';
 import { okxHttp, okxStream } from './okx.source.js';
 
-const fixturesDir = new URL('./fixtures/', import.meta.url);
-const fixture = (name: string): string => readFileSync(new URL(name, fixturesDir), 'utf8');
+const fixtures = capturedFixtures(import.meta.url);
+const fixture = fixtures.read;
 const BTC: Pair = { base: 'BTC', quote: 'USDT' };
 const ETH: Pair = { base: 'ETH', quote: 'USDT' };
 
@@ -119,11 +119,7 @@ describe('okx fixtures', () => {
     'stream-error.json': (text) => parse(text).type === 'error',
   };
 
-  it('every fixture is understood', () => {
-    expect(readdirSync(fixturesDir).sort()).toEqual(Object.keys(parsers).sort());
-    for (const [name, understood] of Object.entries(parsers))
-      expect(understood(fixture(name)), name).toBe(true);
-  });
+  it('every fixture is understood', () => fixtures.expectEachUnderstood(parsers));
 
   it('exports the module with both definitions', () => {
     expect(okx.http.defaultBaseUrl).toBe('https://www.okx.com');
