@@ -18,6 +18,9 @@ const PLAIN_SYMBOL = /^[A-Z0-9]{1,20}$/;
 export const hasPlainSymbols = (pair: Pair): boolean =>
   PLAIN_SYMBOL.test(pair.base) && PLAIN_SYMBOL.test(pair.quote);
 
+/** What a source makes of one pair: its price, or why it has none. */
+export type PriceResult = SourcePrice | SourcePairError;
+
 export function pairError(pair: Pair, kind: SourceErrorKind, message: string): SourcePairError {
   return { pair, error: { kind, message } };
 }
@@ -31,11 +34,7 @@ export function failAll(pairs: readonly Pair[], error: SourceError): SourcePairE
  * An upstream price (JSON number or decimal string) as a SourcePrice, or 'invalid_price' when it
  * is missing, non-numeric, zero or negative. `sourceTimestampMs` is kept only when it is a real instant.
  */
-export function priceFor(
-  pair: Pair,
-  raw: unknown,
-  sourceTimestampMs?: number,
-): SourcePrice | SourcePairError {
+export function priceFor(pair: Pair, raw: unknown, sourceTimestampMs?: number): PriceResult {
   const price =
     typeof raw === 'number'
       ? numberToDecimalString(raw)
@@ -65,7 +64,7 @@ export function unknownSymbolError(message: string, batchSize: number): SourceEr
   };
 }
 
-export function isSourcePrice(result: SourcePrice | SourcePairError): result is SourcePrice {
+export function isSourcePrice(result: PriceResult): result is SourcePrice {
   return 'price' in result;
 }
 

@@ -4,8 +4,8 @@
  */
 import { err, ok, type Result } from '@oracle/core';
 import type { z } from 'zod';
-import type { SourceErrorKind, SourceId, SourcePairError, SourcePrice, StreamEvent } from './price-source.js';
-import { isSourcePrice } from './source-price.js';
+import type { SourceErrorKind, SourceId, SourcePairError, StreamEvent } from './price-source.js';
+import { isSourcePrice, type PriceResult } from './source-price.js';
 
 /** An error event whose message names the source's stream ("kraken stream: ..."). */
 export const streamError = (source: SourceId, kind: SourceErrorKind, message: string): StreamEvent => ({
@@ -35,7 +35,7 @@ const zodIssues = (error: z.ZodError): string =>
   error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 
 /** The good prices of one frame; when there are none, the first failure as an error event. */
-export function pricesEvent(results: ReadonlyArray<SourcePrice | SourcePairError>): StreamEvent {
+export function pricesEvent(results: readonly PriceResult[]): StreamEvent {
   const prices = results.filter(isSourcePrice);
   const failure = results.find((result): result is SourcePairError => !isSourcePrice(result));
   return prices.length === 0 && failure

@@ -1,12 +1,5 @@
-import type {
-  HttpSourceDefinition,
-  Pair,
-  SourceError,
-  SourcePairError,
-  SourcePrice,
-  StreamSourceDefinition,
-} from '../price-source.js';
-import { failAll, hasPlainSymbols, pairError, priceFor } from '../source-price.js';
+import type { HttpSourceDefinition, Pair, SourceError, StreamSourceDefinition } from '../price-source.js';
+import { failAll, hasPlainSymbols, pairError, priceFor, type PriceResult } from '../source-price.js';
 import { jsonFrame, pricesEvent, schemaError, streamError } from '../stream-frame.js';
 import {
   coinbaseControlMessageSchema,
@@ -78,7 +71,7 @@ export const coinbaseStream: StreamSourceDefinition = {
     const message = coinbaseTickerMessageSchema.safeParse(frame);
     if (!message.success) return schemaError('coinbase', message.error);
     const timestampMs = Date.parse(message.data.timestamp);
-    const quotes: Array<SourcePrice | SourcePairError> = [];
+    const quotes: PriceResult[] = [];
     for (const ticker of message.data.events.flatMap((event) => event.tickers)) {
       const pair = pairFromCoinbaseProductId(ticker.product_id);
       if (!pair) return streamError('coinbase', 'unsupported', `${ticker.product_id} is not a spot pair`);

@@ -1,12 +1,12 @@
-import type {
-  HttpSourceDefinition,
-  Pair,
-  SourceError,
-  SourcePairError,
-  SourcePrice,
-  StreamSourceDefinition,
-} from '../price-source.js';
-import { failAll, hasPlainSymbols, pairError, priceFor, unknownSymbolError } from '../source-price.js';
+import type { HttpSourceDefinition, Pair, SourceError, StreamSourceDefinition } from '../price-source.js';
+import {
+  failAll,
+  hasPlainSymbols,
+  pairError,
+  priceFor,
+  unknownSymbolError,
+  type PriceResult,
+} from '../source-price.js';
 import { jsonFrame, pricesEvent, schemaError, streamError } from '../stream-frame.js';
 import {
   krakenControlMessageSchema,
@@ -85,7 +85,7 @@ export const krakenStream: StreamSourceDefinition = {
     }
     const message = krakenTickerMessageSchema.safeParse(frame);
     if (!message.success) return schemaError('kraken', message.error);
-    const quotes: Array<SourcePrice | SourcePairError> = [];
+    const quotes: PriceResult[] = [];
     for (const ticker of message.data.data) {
       const pair = pairFromKrakenWsSymbol(ticker.symbol);
       if (!pair) return streamError('kraken', 'unsupported', `cannot read symbol ${ticker.symbol}`);

@@ -1,12 +1,5 @@
-import type {
-  HttpSourceDefinition,
-  Pair,
-  SourceError,
-  SourcePairError,
-  SourcePrice,
-  StreamSourceDefinition,
-} from '../price-source.js';
-import { failAll, hasPlainSymbols, pairError, priceFor } from '../source-price.js';
+import type { HttpSourceDefinition, Pair, SourceError, StreamSourceDefinition } from '../price-source.js';
+import { failAll, hasPlainSymbols, pairError, priceFor, type PriceResult } from '../source-price.js';
 import { jsonFrame, pricesEvent, schemaError, streamError } from '../stream-frame.js';
 import {
   okxStreamEventSchema,
@@ -67,7 +60,7 @@ export const okxStream: StreamSourceDefinition = {
     }
     const push = okxTickerPushSchema.safeParse(frame);
     if (!push.success) return schemaError('okx', push.error);
-    const quotes: Array<SourcePrice | SourcePairError> = [];
+    const quotes: PriceResult[] = [];
     for (const ticker of push.data.data) {
       const pair = pairFromOkxInstId(ticker.instId);
       if (!pair) return streamError('okx', 'unsupported', `${ticker.instId} is not a spot pair`);
