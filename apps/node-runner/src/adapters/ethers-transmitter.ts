@@ -169,7 +169,7 @@ export class EthersTransmitter implements ContractTransmitter {
         await provider.broadcastTransaction(signed);
       } catch (error) {
         // The node already has exactly this transaction (a retry after a lost answer).
-        if (/already known|known transaction/i.test(String(error))) return;
+        if (/already known|known transaction|already imported/i.test(String(error))) return;
         throw error;
       }
     });
