@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   AGGREGATOR_SECRETS,
   ConfigurationError,
@@ -41,9 +42,10 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const app = await NestFactory.create(AppModule.forRoot({ config, logger }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, logger }), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
+  app.set('etag', false); // answers change every few seconds; hashing each one is wasted work
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port, config.host);
   logger.info(

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { SOURCE_CONFIG_KEYS, SOURCE_IDS, type SourceId } from '@oracle/config';
 import type { FakeExchange } from '@oracle/fake-exchange';
 
+/** The built entry point, seen from this file in test/. */
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -24,6 +25,7 @@ export interface HttpAnswer<T = unknown> {
 export interface AggregatorProcess {
   readonly url: string;
   readonly port: number;
+  readonly pid: number;
   /** Every stdout/stderr line so far (JSON log lines). */
   readonly logs: string[];
   get<T = unknown>(path: string): Promise<HttpAnswer<T>>;
@@ -74,6 +76,8 @@ export interface StartOptions {
   /** Secret files written into the secrets directory (name → content), for `{"file": name}` references. */
   readonly secretFiles?: Readonly<Record<string, string>>;
   readonly env?: NodeJS.ProcessEnv;
+  /** The built main.js; by default dist/main.js next to this file's test/ folder. */
+  readonly mainPath?: string;
 }
 
 /** Starts `node dist/main.js` with this `priceAggregatorConfig` (port and host filled in) and waits until it answers. */
@@ -91,7 +95,7 @@ export async function startAggregator(
     configPath,
     JSON.stringify(configurationWith({ host: '127.0.0.1', port, ...priceAggregatorConfig }, dir)),
   );
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [options.mainPath ?? MAIN], {
     env: { ...process.env, CONFIG_PATH: configPath, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -118,6 +122,7 @@ export async function startAggregator(
   return {
     url,
     port,
+    pid: child.pid ?? 0,
     logs,
     get: (path) => request(path),
     post: (path, body) =>

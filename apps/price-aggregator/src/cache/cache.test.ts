@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testConfig } from '../config/fixtures/test-config.js';
 import { CacheTiming } from './cache-timing.js';
 import { PairRegistry } from './pair-registry.js';
-import { QuoteCache } from './quote-cache.js';
+import { QuoteCache, quoteSlot } from './quote-cache.js';
 import { planRefresh, type RefreshView } from './refresh-plan.js';
 
 const BTC = { base: 'BTC', quote: 'USD' };
@@ -19,9 +19,9 @@ describe('QuoteCache', () => {
     const cache = new QuoteCache(clock.now);
     cache.put('binance', { pair: BTC, price: '65000' }, 1_000, 'rest');
     clock.ms += 999;
-    expect(cache.get('binance', BTC)?.price).toBe('65000');
+    expect(cache.get(quoteSlot('binance', BTC))?.price).toBe('65000');
     clock.ms += 1;
-    expect(cache.get('binance', BTC)).toBeUndefined();
+    expect(cache.get(quoteSlot('binance', BTC))).toBeUndefined();
     expect([...cache.fresh()]).toEqual([]);
   });
 
@@ -34,7 +34,7 @@ describe('QuoteCache', () => {
     clock.ms += 900;
     cache.put('okx', { pair: BTC, price: '2' }, 1_000, 'stream');
     clock.ms += 900;
-    expect(cache.get('okx', BTC)).toMatchObject({
+    expect(cache.get(quoteSlot('okx', BTC))).toMatchObject({
       price: '2',
       receivedAtMs: 1_000_900,
       expiresAtMs: 1_001_900,
@@ -88,18 +88,18 @@ describe('planRefresh', () => {
     const registry = new PairRegistry();
     const inFlight = new Set<string>();
     const view: RefreshView = {
-      entry: (s, p) => cache.get(s, p),
+      entry: (slot) => cache.get(slot),
       leadMs: () => 1_000,
-      inFlight: (s, p) => inFlight.has(`${s}|${p.base}`),
+      inFlight: (slot) => inFlight.has(`${slot.source}|${slot.pair.base}`),
     };
     return { clock, cache, registry, inFlight, view };
   }
 
   it('plans new registrations at once and cached ones at expiry minus the lead', () => {
     const { clock, cache, registry, view } = setup();
-    registry.request('binance', BTC, clock.ms);
-    registry.request('binance', ETH, clock.ms);
-    registry.request('okx', BTC, clock.ms);
+    registry.request(quoteSlot('binance', BTC), clock.ms);
+    registry.request(quoteSlot('binance', ETH), clock.ms);
+    registry.request(quoteSlot('okx', BTC), clock.ms);
     cache.put('binance', { pair: ETH, price: '3000' }, 5_000, 'rest');
     const first = planRefresh(registry.all(), view, clock.ms);
     expect(Object.fromEntries(first.due)).toEqual({ binance: [BTC], okx: [BTC] });
@@ -112,15 +112,15 @@ describe('planRefresh', () => {
 
   it('skips pairs in flight and honours spacing and failure backoff', () => {
     const { clock, registry, inFlight, view } = setup();
-    registry.request('binance', BTC, clock.ms);
-    registry.request('binance', ETH, clock.ms);
+    registry.request(quoteSlot('binance', BTC), clock.ms);
+    registry.request(quoteSlot('binance', ETH), clock.ms);
     inFlight.add('binance|BTC');
-    registry.fetchStarted('binance', ETH, clock.ms + 1_000);
-    registry.fetchFinished('binance', ETH, { kind: 'timeout', message: 'slow' }, clock.ms + 2_000);
+    registry.fetchStarted(quoteSlot('binance', ETH), clock.ms + 1_000);
+    registry.fetchFinished(quoteSlot('binance', ETH), { kind: 'timeout', message: 'slow' }, clock.ms + 2_000);
     const plan = planRefresh(registry.all(), view, clock.ms);
     expect(plan.due.size).toBe(0);
     expect(plan.nextDueAtMs).toBe(clock.ms + 2_000);
-    expect(registry.get('binance', ETH)?.failures).toBe(1);
+    expect(registry.get(quoteSlot('binance', ETH))?.failures).toBe(1);
   });
 });
 
@@ -132,10 +132,10 @@ describe('PairRegistry', () => {
       added: (s, pairs) => events.push(`+${s}:${pairs.map((p) => p.base).join()}`),
       removed: (s, pairs) => events.push(`-${s}:${pairs.map((p) => p.base).join()}`),
     });
-    registry.request('binance', BTC, 0, true);
-    registry.request('binance', ETH, 0);
-    registry.request('okx', ETH, 0);
-    registry.request('okx', ETH, 5_000);
+    registry.request(quoteSlot('binance', BTC), 0, true);
+    registry.request(quoteSlot('binance', ETH), 0);
+    registry.request(quoteSlot('okx', ETH), 0);
+    registry.request(quoteSlot('okx', ETH), 5_000);
     expect(registry.removeInactive(10_001, 10_000).map((r) => `${r.source}:${r.pair.base}`)).toEqual([
       'binance:ETH',
     ]);

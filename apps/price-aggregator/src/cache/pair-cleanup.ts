@@ -33,7 +33,7 @@ export class PairCleanup {
   /** One cleanup pass; returns the number of registrations removed. */
   run(): number {
     const removed = this.registry.removeInactive(this.now(), this.options.inactiveTimeoutMs);
-    for (const r of removed) this.cache.delete(r.source, r.pair);
+    for (const r of removed) this.cache.delete(r);
     this.cache.evictExpired();
     if (removed.length > 0)
       this.logger.info({ removed: removed.length, remaining: this.registry.size }, 'Dropped inactive pairs');

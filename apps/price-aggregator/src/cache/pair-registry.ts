@@ -4,11 +4,9 @@
  * `pairCleanup.inactiveTimeoutMs` without a request.
  */
 import type { Pair, SourceError, SourceId } from '../sources/price-source.js';
-import { cacheKey } from './quote-cache.js';
+import type { QuoteSlot } from './quote-cache.js';
 
-export interface Registration {
-  readonly source: SourceId;
-  readonly pair: Pair;
+export interface Registration extends QuoteSlot {
   readonly configured: boolean;
   readonly registeredAtMs: number;
   readonly lastRequestAtMs: number;
@@ -25,57 +23,63 @@ export interface RegistryListener {
   removed(source: SourceId, pairs: readonly Pair[]): void;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export class PairRegistry {
-  private readonly registrations = new Map<string, Registration>();
+  /** Records are updated in place: this runs for every pair of every request. */
+  private readonly registrations = new Map<string, Mutable<Registration>>();
   private readonly listeners = new Set<RegistryListener>();
 
   /** Registers (source, pair) if new and records a request for it. */
-  request(source: SourceId, pair: Pair, nowMs: number, configured = false): Registration {
-    const key = cacheKey(source, pair);
-    const existing = this.registrations.get(key);
-    const registration: Registration = existing
-      ? { ...existing, configured: existing.configured || configured, lastRequestAtMs: nowMs }
-      : {
-          source,
-          pair,
-          configured,
-          registeredAtMs: nowMs,
-          lastRequestAtMs: nowMs,
-          notBeforeMs: nowMs,
-          failures: 0,
-          lastError: undefined,
-        };
-    this.registrations.set(key, registration);
-    if (!existing) for (const listener of this.listeners) listener.added(source, [pair]);
+  request(slot: QuoteSlot, nowMs: number, configured = false): Registration {
+    const existing = this.registrations.get(slot.key);
+    if (existing) {
+      existing.configured ||= configured;
+      existing.lastRequestAtMs = nowMs;
+      return existing;
+    }
+    const registration: Mutable<Registration> = {
+      source: slot.source,
+      pair: slot.pair,
+      key: slot.key,
+      configured,
+      registeredAtMs: nowMs,
+      lastRequestAtMs: nowMs,
+      notBeforeMs: nowMs,
+      failures: 0,
+      lastError: undefined,
+    };
+    this.registrations.set(slot.key, registration);
+    for (const listener of this.listeners) listener.added(slot.source, [slot.pair]);
     return registration;
   }
 
-  get(source: SourceId, pair: Pair): Registration | undefined {
-    return this.registrations.get(cacheKey(source, pair));
+  get(slot: QuoteSlot): Registration | undefined {
+    return this.registrations.get(slot.key);
   }
 
   /** A fetch starts: no other starts before `notBeforeMs`. */
-  fetchStarted(source: SourceId, pair: Pair, notBeforeMs: number): void {
-    this.update(source, pair, (r) => ({ ...r, notBeforeMs: Math.max(r.notBeforeMs, notBeforeMs) }));
+  fetchStarted(slot: QuoteSlot, notBeforeMs: number): void {
+    const r = this.registrations.get(slot.key);
+    if (r) r.notBeforeMs = Math.max(r.notBeforeMs, notBeforeMs);
   }
 
   /** A fetch ended; after a failure (`error`) the next waits until `retryAtMs`. */
-  fetchFinished(source: SourceId, pair: Pair, error: SourceError | undefined, retryAtMs: number): void {
-    this.update(source, pair, (r) =>
-      error
-        ? {
-            ...r,
-            failures: r.failures + 1,
-            lastError: error,
-            notBeforeMs: Math.max(r.notBeforeMs, retryAtMs),
-          }
-        : { ...r, failures: 0, lastError: undefined },
-    );
+  fetchFinished(slot: QuoteSlot, error: SourceError | undefined, retryAtMs: number): void {
+    const r = this.registrations.get(slot.key);
+    if (!r) return;
+    r.lastError = error;
+    if (!error) {
+      r.failures = 0;
+      return;
+    }
+    r.failures++;
+    r.notBeforeMs = Math.max(r.notBeforeMs, retryAtMs);
   }
 
   /** The error of a recent failed fetch while its retry backoff lasts: asking again now is pointless. */
-  recentFailure(source: SourceId, pair: Pair, nowMs: number): SourceError | undefined {
-    const r = this.get(source, pair);
+  recentFailure(slot: QuoteSlot, nowMs: number): SourceError | undefined {
+    const r = this.get(slot);
     return r?.lastError && r.notBeforeMs > nowMs ? r.lastError : undefined;
   }
 
@@ -107,11 +111,5 @@ export class PairRegistry {
   subscribe(listener: RegistryListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  private update(source: SourceId, pair: Pair, change: (r: Registration) => Registration): void {
-    const key = cacheKey(source, pair);
-    const existing = this.registrations.get(key);
-    if (existing) this.registrations.set(key, change(existing));
   }
 }

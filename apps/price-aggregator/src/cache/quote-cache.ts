@@ -18,6 +18,19 @@ export type CacheListener = (quote: CachedQuote) => void;
 
 export const cacheKey = (source: SourceId, pair: Pair): string => `${source}|${pairKey(pair)}`;
 
+/** Where a (source, pair) lives in the cache and the registry, its map key computed once. */
+export interface QuoteSlot {
+  readonly source: SourceId;
+  readonly pair: Pair;
+  readonly key: string;
+}
+
+export const quoteSlot = (source: SourceId, pair: Pair): QuoteSlot => ({
+  source,
+  pair,
+  key: cacheKey(source, pair),
+});
+
 export class QuoteCache {
   private readonly entries = new Map<string, CachedQuote>();
   private readonly listeners = new Set<CacheListener>();
@@ -40,19 +53,18 @@ export class QuoteCache {
     return entry;
   }
 
-  /** The entry if it has not expired; an expired entry is removed and reported as absent. */
-  get(source: SourceId, pair: Pair): CachedQuote | undefined {
-    const key = cacheKey(source, pair);
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAtMs <= this.now()) {
-      this.entries.delete(key);
+  /** The entry if it has not expired at `nowMs`; an expired entry is removed and reported as absent. */
+  get(slot: QuoteSlot, nowMs: number = this.now()): CachedQuote | undefined {
+    const entry = this.entries.get(slot.key);
+    if (entry && entry.expiresAtMs <= nowMs) {
+      this.entries.delete(slot.key);
       return undefined;
     }
     return entry;
   }
 
-  delete(source: SourceId, pair: Pair): void {
-    this.entries.delete(cacheKey(source, pair));
+  delete(slot: QuoteSlot): void {
+    this.entries.delete(slot.key);
   }
 
   /** Removes every expired entry; returns how many. */

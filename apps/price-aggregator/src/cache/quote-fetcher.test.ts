@@ -12,7 +12,7 @@ import { SourceStatusBoard } from '../sources/source-status.js';
 import { testConfig } from '../config/fixtures/test-config.js';
 import { CacheTiming } from './cache-timing.js';
 import { PairRegistry } from './pair-registry.js';
-import { QuoteCache } from './quote-cache.js';
+import { QuoteCache, quoteSlot } from './quote-cache.js';
 import { QuoteFetcher, requestBatches } from './quote-fetcher.js';
 
 const quiet = createLogger({
@@ -81,7 +81,7 @@ describe('QuoteFetcher', () => {
     );
     expect(runner.requests).toEqual([['BTC/USD']]);
     expect(outcomes.every(([o]) => o?.ok && o.value.price === '3.5')).toBe(true);
-    expect(cache.get('kraken', pair('BTC'))?.price).toBe('3.5');
+    expect(cache.get(quoteSlot('kraken', pair('BTC')))?.price).toBe('3.5');
   });
 
   it('batches up to maxBatchSize and joins pairs already in flight', async () => {
@@ -113,12 +113,12 @@ describe('QuoteFetcher', () => {
     const runner = fakeRunner({ unknown: ['XYZ'], rejectBatchesWithUnknown: true });
     const { fetcher, registry } = setup(runner);
     const kraken = source();
-    registry.request('kraken', pair('XYZ'), Date.now());
+    registry.request(quoteSlot('kraken', pair('XYZ')), Date.now());
     const [xyz, btc] = await fetcher.fetch(kraken, [pair('XYZ'), pair('BTC')], 'request');
     expect(runner.requests).toEqual([['XYZ/USD', 'BTC/USD'], ['XYZ/USD'], ['BTC/USD']]);
     expect(!xyz?.ok && xyz?.error.kind).toBe('not_found');
     expect(btc?.ok).toBe(true);
-    expect(registry.recentFailure('kraken', pair('XYZ'), Date.now())?.kind).toBe('not_found');
+    expect(registry.recentFailure(quoteSlot('kraken', pair('XYZ')), Date.now())?.kind).toBe('not_found');
 
     const broken = { ...runner, fetchQuotes: async () => err({ kind: 'timeout' as const, message: 'slow' }) };
     const down = setup(broken);

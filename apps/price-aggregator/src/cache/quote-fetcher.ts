@@ -7,12 +7,12 @@
 import { backoffDelayMs, err, ok, SingleFlight, type BackoffPolicy, type Result } from '@oracle/core';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import type { HttpSourceRunner, QuoteResult } from '../sources/http-source-runner.js';
-import { pairKey, type Pair, type SourceError, type SourceId } from '../sources/price-source.js';
+import { pairKey, type Pair, type SourceError } from '../sources/price-source.js';
 import type { SourceSettings } from '../sources/source-catalog.js';
 import type { SourceStatusBoard } from '../sources/source-status.js';
 import type { CacheTiming } from './cache-timing.js';
 import type { PairRegistry } from './pair-registry.js';
-import { cacheKey, type CachedQuote, type QuoteCache } from './quote-cache.js';
+import { cacheKey, quoteSlot, type CachedQuote, type QuoteCache, type QuoteSlot } from './quote-cache.js';
 
 export type FetchOutcome = Result<CachedQuote, SourceError>;
 
@@ -49,13 +49,13 @@ export class QuoteFetcher {
     this.now = deps.now ?? Date.now;
   }
 
-  inFlight(source: SourceId, pair: Pair): boolean {
-    return this.flight.has(cacheKey(source, pair));
+  inFlight(slot: QuoteSlot): boolean {
+    return this.flight.has(slot.key);
   }
 
   /** One outcome per pair, in order. Pairs already being fetched join that fetch. */
   fetch(source: SourceSettings, pairs: readonly Pair[], purpose: FetchPurpose): Promise<FetchOutcome[]> {
-    const fresh = uniquePairs(pairs).filter((p) => !this.inFlight(source.id, p));
+    const fresh = uniquePairs(pairs).filter((p) => !this.flight.has(cacheKey(source.id, p)));
     // Pairs the source cannot quote are answered without a request and take no batch slot.
     const unsupported = fresh.filter((p) => !source.http.supports(p)).map((p) => [p]);
     const batches = requestBatches(
@@ -87,7 +87,7 @@ export class QuoteFetcher {
     const { registry, metrics } = this.deps;
     const startedAtMs = this.now();
     for (const pair of pairs)
-      registry.fetchStarted(source.id, pair, startedAtMs + this.deps.minTimeBetweenRefreshesMs);
+      registry.fetchStarted(quoteSlot(source.id, pair), startedAtMs + this.deps.minTimeBetweenRefreshesMs);
 
     const outcomes = new Map<string, FetchOutcome>();
     const supported = pairs.filter((pair) => {
@@ -116,9 +116,10 @@ export class QuoteFetcher {
     for (const pair of pairs) {
       const outcome = outcomes.get(pairKey(pair)) as FetchOutcome;
       anyFailed ||= !outcome.ok;
-      const failures = registry.get(source.id, pair)?.failures ?? 0;
+      const slot = quoteSlot(source.id, pair);
+      const failures = registry.get(slot)?.failures ?? 0;
       const retryAtMs = finishedAtMs + backoffDelayMs(failedFetchBackoff, failures);
-      registry.fetchFinished(source.id, pair, outcome.ok ? undefined : outcome.error, retryAtMs);
+      registry.fetchFinished(slot, outcome.ok ? undefined : outcome.error, retryAtMs);
     }
     if (purpose === 'refetch' && supported.length > 0) {
       metrics.refetchOperations.inc({ source: source.id, result: anyFailed ? 'failure' : 'success' });

@@ -5,12 +5,12 @@
  */
 import type { Pair, SourceId } from '../sources/price-source.js';
 import type { Registration } from './pair-registry.js';
-import type { CachedQuote } from './quote-cache.js';
+import type { CachedQuote, QuoteSlot } from './quote-cache.js';
 
 export interface RefreshView {
-  entry(source: SourceId, pair: Pair): CachedQuote | undefined;
-  leadMs(source: SourceId, pair: Pair): number;
-  inFlight(source: SourceId, pair: Pair): boolean;
+  entry(slot: QuoteSlot): CachedQuote | undefined;
+  leadMs(slot: QuoteSlot): number;
+  inFlight(slot: QuoteSlot): boolean;
 }
 
 export interface RefreshPlan {
@@ -36,8 +36,8 @@ export function planRefresh(
   const due = new Map<SourceId, Pair[]>();
   let nextDueAtMs: number | undefined;
   for (const r of registrations) {
-    if (view.inFlight(r.source, r.pair)) continue;
-    const at = refreshDueAtMs(r, view.entry(r.source, r.pair), view.leadMs(r.source, r.pair));
+    if (view.inFlight(r)) continue;
+    const at = refreshDueAtMs(r, view.entry(r), view.leadMs(r));
     if (at <= nowMs) {
       const pairs = due.get(r.source);
       if (pairs) pairs.push(r.pair);

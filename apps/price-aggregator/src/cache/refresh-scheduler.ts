@@ -34,9 +34,9 @@ export class RefreshScheduler {
   constructor(private readonly deps: RefreshSchedulerDeps) {
     this.now = deps.now ?? Date.now;
     this.view = {
-      entry: (source, pair) => deps.cache.get(source, pair),
-      leadMs: (source, pair) => deps.timing.refetchLeadMs(source, pair),
-      inFlight: (source, pair) => deps.fetcher.inFlight(source, pair),
+      entry: (slot) => deps.cache.get(slot),
+      leadMs: (slot) => deps.timing.refetchLeadMs(slot.source, slot.pair),
+      inFlight: (slot) => deps.fetcher.inFlight(slot),
     };
   }
 

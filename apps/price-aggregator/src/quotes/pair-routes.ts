@@ -5,6 +5,7 @@
  */
 import type { AggregatorConfig } from '@oracle/config';
 import type { AggregationPolicy } from '../aggregation/aggregate.js';
+import { quoteSlot, type QuoteSlot } from '../cache/quote-cache.js';
 import { pairKey, type Pair } from '../sources/price-source.js';
 import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
 
@@ -12,12 +13,18 @@ export interface PairRoute {
   readonly source: SourceSettings;
   /** The pair as asked of this source. */
   readonly symbol: Pair;
+  /** Where this source's quote of `symbol` is cached and registered. */
+  readonly slot: QuoteSlot;
 }
 
 type ConfiguredPair = AggregatorConfig['pairs'][number];
 
+/** Routes are remembered per pair (the configuration does not change); past this many pairs the memory starts over. */
+const MAX_REMEMBERED_PAIRS = 10_000;
+
 export class PairRoutes {
   private readonly configured: ReadonlyMap<string, ConfiguredPair>;
+  private readonly remembered = new Map<string, readonly PairRoute[]>();
 
   constructor(
     private readonly config: AggregatorConfig,
@@ -26,17 +33,34 @@ export class PairRoutes {
     this.configured = new Map(config.pairs.map((p) => [p.pair, p]));
   }
 
-  routes(pair: Pair): PairRoute[] {
+  routes(pair: Pair): readonly PairRoute[] {
+    const key = pairKey(pair);
+    let routes = this.remembered.get(key);
+    if (!routes) {
+      if (this.remembered.size >= MAX_REMEMBERED_PAIRS) this.remembered.clear();
+      routes = this.resolve(pair);
+      this.remembered.set(key, routes);
+    }
+    return routes;
+  }
+
+  private resolve(pair: Pair): PairRoute[] {
+    const route = (source: SourceSettings, symbol: Pair): PairRoute => ({
+      source,
+      symbol,
+      slot: quoteSlot(source.id, symbol),
+    });
     const entry = this.configured.get(pairKey(pair));
-    if (!entry)
+    if (!entry) {
       return this.catalog
         .enabled()
         .filter((s) => s.http.supports(pair))
-        .map((source) => ({ source, symbol: pair }));
+        .map((source) => route(source, pair));
+    }
     return entry.sources.flatMap((ref) => {
       const { source: id, symbol } = typeof ref === 'string' ? { source: ref, symbol: undefined } : ref;
       const source = this.catalog.get(id);
-      return source?.enabled ? [{ source, symbol: symbol ? (parsePair(symbol) ?? pair) : pair }] : [];
+      return source?.enabled ? [route(source, symbol ? (parsePair(symbol) ?? pair) : pair)] : [];
     });
   }
 

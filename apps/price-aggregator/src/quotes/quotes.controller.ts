@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Pair } from '../sources/price-source.js';
 import { parsePair, symbolPair } from './pair-routes.js';
 import { QuoteError } from './quote-error.js';
-import { QuotesService, type BatchResponse, type SourceQuoteResponse } from './quotes.service.js';
+import { QuotesService, type SourceQuoteResponse } from './quotes.service.js';
 
 /** Most pairs one batch request may ask for. */
 export const MAX_BATCH_PAIRS = 500;
@@ -29,17 +30,16 @@ export class QuotesController {
 
   /** `?pairs=BTC-USD,ETH-USD` (also `BTC/USD`, or the parameter repeated). */
   @Get('quotes/batch')
-  batchFromQuery(@Query('pairs') pairs: unknown): Promise<BatchResponse> {
+  async batchFromQuery(@Query('pairs') pairs: unknown, @Res() res: ServerResponse): Promise<void> {
     const items = (Array.isArray(pairs) ? pairs : [pairs])
       .filter((p): p is string => typeof p === 'string')
       .flatMap((p) => p.split(','));
-    return this.quotes.batch(toPairs(items.filter((p) => p.trim() !== '')));
+    sendJson(res, await this.quotes.batchBody(toPairs(items.filter((p) => p.trim() !== ''))));
   }
 
   /** Body: `["BTC/USD", "ETH-USD", ["EUR", "USD"]]` or `{"pairs": [...]}`. */
   @Post('quotes/batch')
-  @HttpCode(200)
-  batchFromBody(@Body() body: unknown): Promise<BatchResponse> {
+  async batchFromBody(@Body() body: unknown, @Res() res: ServerResponse): Promise<void> {
     const parsed = batchBody.safeParse(body);
     if (!parsed.success)
       throw new QuoteError(
@@ -47,10 +47,16 @@ export class QuotesController {
         'expected a JSON list of pairs ("BTC/USD" or ["BTC", "USD"]), or {"pairs": [...]}',
       );
     const items = Array.isArray(parsed.data) ? parsed.data : parsed.data.pairs;
-    return this.quotes.batch(
-      toPairs(items.map((item) => (typeof item === 'string' ? item : item.join('/')))),
-    );
+    const pairs = toPairs(items.map((item) => (typeof item === 'string' ? item : item.join('/'))));
+    sendJson(res, await this.quotes.batchBody(pairs));
   }
+}
+
+/** Sends a BatchResponse body the service serialised itself (see QuotesService.batchBody). */
+function sendJson(res: ServerResponse, body: Buffer): void {
+  res
+    .writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length })
+    .end(body);
 }
 
 function toPairs(items: readonly string[]): Pair[] {

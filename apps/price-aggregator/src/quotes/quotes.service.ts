@@ -7,7 +7,7 @@ import { isSourceId } from '@oracle/config';
 import { err, ok } from '@oracle/core';
 import { aggregate, type RejectionReason, type SourceQuote } from '../aggregation/aggregate.js';
 import type { PairRegistry } from '../cache/pair-registry.js';
-import { cacheKey, type CachedQuote, type QuoteCache } from '../cache/quote-cache.js';
+import { quoteSlot, type CachedQuote, type QuoteCache, type QuoteSlot } from '../cache/quote-cache.js';
 import type { FetchOutcome, QuoteFetcher } from '../cache/quote-fetcher.js';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import {
@@ -20,6 +20,8 @@ import {
 import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
 import type { SourceStatusBoard } from '../sources/source-status.js';
 import type { PairRoute, PairRoutes } from './pair-routes.js';
+import { AggregateMemo } from './aggregate-memo.js';
+import { BatchBodies } from './batch-bodies.js';
 import { QuoteError } from './quote-error.js';
 
 /** The reference's `/quote` answer; existing Chainlink job specs read `price`. */
@@ -77,15 +79,27 @@ export interface QuotesServiceDeps {
 
 const TIMED_OUT = Symbol('timed out');
 
+/** A pair's aggregate with its JSON text. */
+interface SerializedAggregate {
+  readonly result: PairAggregateResponse;
+  readonly json: string;
+}
+
+/** What is known about one route of a pair during a request: its cached quote, or why there is none. */
+type RouteOutcome = FetchOutcome | undefined;
+
 export class QuotesService {
+  /** Aggregates are recomputed only when one of their quotes changes or expires. */
+  private readonly memo = new AggregateMemo<SerializedAggregate>();
+  private readonly bodies = new BatchBodies<SerializedAggregate>();
+
   constructor(private readonly deps: QuotesServiceDeps) {}
 
   /** Registers every configured pair at every one of its sources, so they are fetched and kept warm. */
   registerConfiguredPairs(): void {
     const now = Date.now();
     for (const pair of this.deps.routes.configuredPairs()) {
-      for (const route of this.deps.routes.routes(pair))
-        this.deps.registry.request(route.source.id, route.symbol, now, true);
+      for (const { slot } of this.deps.routes.routes(pair)) this.deps.registry.request(slot, now, true);
     }
   }
 
@@ -93,44 +107,91 @@ export class QuotesService {
   async sourceQuote(sourceId: string, pair: Pair): Promise<SourceQuoteResponse> {
     const source = this.usableSource(sourceId);
     if (!source.http.supports(pair)) throw new QuoteError(404, `${source.id} cannot quote ${pairKey(pair)}`);
-    this.deps.registry.request(source.id, pair, Date.now());
-    const cached = this.lookup(source.id, pair);
+    const slot = quoteSlot(source.id, pair);
+    this.deps.registry.request(slot, Date.now());
+    const cached = this.deps.cache.get(slot);
+    (cached ? this.deps.metrics.cacheHits : this.deps.metrics.cacheMisses).inc({ source: source.id });
     if (cached) return toSourceQuoteResponse(cached);
-    const recent = this.recentFailure(source.id, pair);
+    const recent = this.recentFailure(slot);
     if (recent) throw QuoteError.fromSource(recent);
     const outcome = await withDeadline(
       this.deps.fetcher.fetch(source, [pair], 'request').then(([first]) => first as FetchOutcome),
       this.deps.requestTimeoutMs,
     );
-    if (outcome === TIMED_OUT)
+    if (outcome === TIMED_OUT) {
       throw new QuoteError(
         504,
         `${source.id} did not answer for ${pairKey(pair)} within ${this.deps.requestTimeoutMs} ms`,
       );
+    }
     if (!outcome.ok) throw QuoteError.fromSource(outcome.error);
     return toSourceQuoteResponse(outcome.value);
   }
 
   /** The cross-source aggregate of each pair; one pair's failure never fails the others. */
   async batch(pairs: readonly Pair[]): Promise<BatchResponse> {
+    const aggregates = await this.aggregates(pairs);
+    return {
+      timestamp: new Date().toISOString(),
+      pairs: Object.fromEntries(aggregates.map(({ result }) => [result.pair, result])),
+    };
+  }
+
+  /**
+   * `batch` as a JSON body, assembled from each pair's serialised aggregate; the same body again while
+   * none of the aggregates changed (its `timestamp` is then when they were assembled).
+   */
+  async batchBody(pairs: readonly Pair[]): Promise<Buffer> {
+    const aggregates = await this.aggregates(pairs);
+    return this.bodies.body(aggregates.map(({ result }) => result.pair).join(','), aggregates);
+  }
+
+  /** The aggregate of a pair from what is cached right now, without fetching (the WS feed, health). */
+  cachedAggregate(pair: Pair): PairAggregateResponse {
+    const routes = this.deps.routes.routes(pair);
     const now = Date.now();
-    const plans = uniquePairs(pairs).map((pair) => ({ pair, routes: this.deps.routes.routes(pair) }));
-    const known = new Map<string, FetchOutcome>();
-    const misses = new Map<SourceId, { source: SourceSettings; symbols: Map<string, Pair> }>();
-    for (const { routes } of plans) {
-      for (const { source, symbol } of routes) {
-        this.deps.registry.request(source.id, symbol, now);
-        const entry = this.lookup(source.id, symbol);
-        const recent = entry ? undefined : this.recentFailure(source.id, symbol);
-        if (entry) known.set(cacheKey(source.id, symbol), ok(entry));
-        else if (recent) known.set(cacheKey(source.id, symbol), err(recent));
-        if (entry || recent || !this.deps.status.isAvailable(source.id)) continue;
-        const miss = misses.get(source.id) ?? { source, symbols: new Map<string, Pair>() };
-        miss.symbols.set(pairKey(symbol), symbol);
+    const outcomes = routes.map(({ slot }): RouteOutcome => {
+      const entry = this.deps.cache.get(slot, now);
+      return entry ? ok(entry) : undefined;
+    });
+    return this.aggregatePair(pair, routes, outcomes, (source) => ({
+      source,
+      reason: this.deps.status.isAvailable(source) ? 'no_data' : 'source_down',
+      message: `no fresh quote from ${source}`,
+    }));
+  }
+
+  /**
+   * Looks every route of every pair up in the cache (registering it), fetches the misses of sources
+   * that are up within the request deadline, and aggregates each pair.
+   */
+  private async aggregates(pairs: readonly Pair[]): Promise<SerializedAggregate[]> {
+    const now = Date.now();
+    const plans = uniquePairs(pairs).map((pair) => {
+      const routes = this.deps.routes.routes(pair);
+      return { pair, routes, outcomes: new Array<RouteOutcome>(routes.length) };
+    });
+    const misses = new Map<SourceId, { source: SourceSettings; slots: QuoteSlot[] }>();
+    const lookups = new Lookups();
+    for (const { routes, outcomes } of plans) {
+      routes.forEach(({ source, slot }, i) => {
+        this.deps.registry.request(slot, now);
+        const entry = this.deps.cache.get(slot, now);
+        lookups.count(source.id, entry !== undefined);
+        const recent = entry ? undefined : this.recentFailure(slot);
+        outcomes[i] = entry ? ok(entry) : recent ? err(recent) : undefined;
+        if (entry || recent || !this.deps.status.isAvailable(source.id)) return;
+        const miss = misses.get(source.id) ?? { source, slots: [] };
+        miss.slots.push(slot);
         misses.set(source.id, miss);
-      }
+      });
     }
-    for (const [key, outcome] of await this.fetchWithDeadline([...misses.values()])) known.set(key, outcome);
+    lookups.record(this.deps.metrics);
+    if (misses.size > 0) {
+      const fetched = await this.fetchWithDeadline([...misses.values()]);
+      for (const { routes, outcomes } of plans)
+        routes.forEach(({ slot }, i) => (outcomes[i] ??= fetched.get(slot.key)));
+    }
     const missing = (source: SourceId): Rejection =>
       this.deps.status.isAvailable(source)
         ? {
@@ -139,54 +200,38 @@ export class QuotesService {
             message: `no answer from ${source} within ${this.deps.requestTimeoutMs} ms`,
           }
         : { source, reason: 'source_down', message: `${source} is down` };
-    const entries = plans.map(({ pair, routes }) => {
-      const result = this.aggregatePair(
-        pair,
-        routes,
-        (source, symbol) => known.get(cacheKey(source, symbol)),
-        missing,
-      );
+    this.memo.sweep(now);
+    return plans.map(({ pair, routes, outcomes }) => {
+      const quotes = quotesOf(outcomes);
+      const key = pairKey(pair);
+      const reused = quotes && this.memo.get(key, quotes, Date.now());
+      if (reused) return reused;
+      const result = this.aggregatePair(pair, routes, outcomes, missing);
       for (const r of result.rejected)
         this.deps.metrics.aggregateRejected.inc({ source: r.source, reason: r.reason });
-      return [pairKey(pair), result] as const;
+      const serialized = { result, json: JSON.stringify(result) };
+      if (quotes) this.memo.set(key, quotes, serialized);
+      return serialized;
     });
-    return { timestamp: new Date().toISOString(), pairs: Object.fromEntries(entries) };
   }
 
-  /** The aggregate of a pair from what is cached right now, without fetching (the WS feed, health). */
-  cachedAggregate(pair: Pair): PairAggregateResponse {
-    const fromCache = (source: SourceId, symbol: Pair): FetchOutcome | undefined => {
-      const entry = this.deps.cache.get(source, symbol);
-      return entry ? ok(entry) : undefined;
-    };
-    return this.aggregatePair(pair, this.deps.routes.routes(pair), fromCache, (source) => ({
-      source,
-      reason: this.deps.status.isAvailable(source) ? 'no_data' : 'source_down',
-      message: `no fresh quote from ${source}`,
-    }));
-  }
-
-  /** Aggregates a pair from each route's quote or error; `missing` explains a route with neither. */
+  /** Aggregates a pair from each route's quote or error (aligned with `routes`); `missing` explains a route with neither. */
   private aggregatePair(
     pair: Pair,
     routes: readonly PairRoute[],
-    outcomeOf: (source: SourceId, symbol: Pair) => FetchOutcome | undefined,
+    outcomes: readonly RouteOutcome[],
     missing: (source: SourceId) => Rejection,
   ): PairAggregateResponse {
     const policy = this.deps.routes.policy(pair);
     const quotes: PairSourceQuote[] = [];
     const inputs: SourceQuote[] = [];
     const rejected: Rejection[] = [];
-    for (const { source, symbol } of routes) {
-      const outcome = outcomeOf(source.id, symbol);
+    routes.forEach(({ source, symbol }, i) => {
+      const outcome = outcomes[i];
       if (outcome?.ok) {
         const entry = outcome.value;
-        quotes.push({
-          source: source.id,
-          symbol: pairKey(symbol),
-          price: entry.price,
-          receivedAt: new Date(entry.receivedAtMs).toISOString(),
-        });
+        const receivedAt = new Date(entry.receivedAtMs).toISOString();
+        quotes.push({ source: source.id, symbol: pairKey(symbol), price: entry.price, receivedAt });
         inputs.push({
           source: source.id,
           price: entry.price,
@@ -200,7 +245,7 @@ export class QuotesService {
             : missing(source.id),
         );
       }
-    }
+    });
     const result = aggregate(inputs, policy, Date.now());
     rejected.push(...(result.ok ? result.value.rejected : result.error.rejected));
     const base = { pair: pairKey(pair), minSources: policy.minSources, rejected, quotes };
@@ -213,31 +258,27 @@ export class QuotesService {
 
   /** Fetches the misses of every source in parallel; whatever has not answered by the deadline is left out. */
   private async fetchWithDeadline(
-    misses: ReadonlyArray<{ source: SourceSettings; symbols: Map<string, Pair> }>,
+    misses: ReadonlyArray<{ source: SourceSettings; slots: readonly QuoteSlot[] }>,
   ): Promise<Map<string, FetchOutcome>> {
     const fetched = new Map<string, FetchOutcome>();
-    if (misses.length === 0) return fetched;
     const all = Promise.all(
-      misses.map(async ({ source, symbols }) => {
-        const pairs = [...symbols.values()];
-        const outcomes = await this.deps.fetcher.fetch(source, pairs, 'request');
-        pairs.forEach((pair, i) => fetched.set(cacheKey(source.id, pair), outcomes[i] as FetchOutcome));
+      misses.map(async ({ source, slots }) => {
+        const outcomes = await this.deps.fetcher.fetch(
+          source,
+          slots.map((s) => s.pair),
+          'request',
+        );
+        slots.forEach((slot, i) => fetched.set(slot.key, outcomes[i] as FetchOutcome));
       }),
     );
     await withDeadline(all, this.deps.requestTimeoutMs);
     return new Map(fetched); // a snapshot: answers arriving after the deadline only fill the cache
   }
 
-  private lookup(source: SourceId, pair: Pair): CachedQuote | undefined {
-    const entry = this.deps.cache.get(source, pair);
-    (entry ? this.deps.metrics.cacheHits : this.deps.metrics.cacheMisses).inc({ source });
-    return entry;
-  }
-
   /** A failure so recent that its retry backoff still runs (and no fetch is under way to join). */
-  private recentFailure(source: SourceId, pair: Pair): SourceError | undefined {
-    if (this.deps.fetcher.inFlight(source, pair)) return undefined;
-    return this.deps.registry.recentFailure(source, pair, Date.now());
+  private recentFailure(slot: QuoteSlot): SourceError | undefined {
+    if (this.deps.fetcher.inFlight(slot)) return undefined;
+    return this.deps.registry.recentFailure(slot, Date.now());
   }
 
   private usableSource(sourceId: string): SourceSettings {
@@ -246,6 +287,32 @@ export class QuotesService {
     if (!source.enabled) throw new QuoteError(400, source.disabledReason ?? `${source.id} is disabled`);
     return source;
   }
+}
+
+/** Cache hits and misses of one request, counted per source and recorded once. */
+class Lookups {
+  private readonly hits = new Map<SourceId, number>();
+  private readonly misses = new Map<SourceId, number>();
+
+  count(source: SourceId, hit: boolean): void {
+    const counts = hit ? this.hits : this.misses;
+    counts.set(source, (counts.get(source) ?? 0) + 1);
+  }
+
+  record(metrics: AggregatorMetrics): void {
+    for (const [source, n] of this.hits) metrics.cacheHits.inc({ source }, n);
+    for (const [source, n] of this.misses) metrics.cacheMisses.inc({ source }, n);
+  }
+}
+
+/** Every route's quote, or undefined if any route has none. */
+function quotesOf(outcomes: readonly RouteOutcome[]): CachedQuote[] | undefined {
+  const quotes: CachedQuote[] = [];
+  for (const outcome of outcomes) {
+    if (!outcome?.ok) return undefined;
+    quotes.push(outcome.value);
+  }
+  return quotes;
 }
 
 function toSourceQuoteResponse(entry: CachedQuote): SourceQuoteResponse {

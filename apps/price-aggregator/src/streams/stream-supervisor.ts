@@ -7,7 +7,7 @@
 import type { Logger } from '@oracle/logger';
 import type { CacheTiming } from '../cache/cache-timing.js';
 import type { PairRegistry } from '../cache/pair-registry.js';
-import type { QuoteCache } from '../cache/quote-cache.js';
+import { quoteSlot, type QuoteCache } from '../cache/quote-cache.js';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import { checkedPrice } from '../sources/checked-price.js';
 import type { HttpSourceRunner } from '../sources/http-source-runner.js';
@@ -83,7 +83,7 @@ export class StreamSupervisor {
       events: {
         prices: (prices) => {
           for (const price of prices) {
-            if (!registry.get(source.id, price.pair)) continue;
+            if (!registry.get(quoteSlot(source.id, price.pair))) continue;
             const checked = checkedPrice(source.id, price);
             if ('error' in checked) metrics.sourceErrors.inc({ source: source.id, kind: checked.error.kind });
             else cache.put(source.id, checked, timing.ttlMs(source.id, checked.pair), 'stream');

@@ -126,7 +126,7 @@ export class PriceFeed {
       subscriptions.add(pairKey(pair));
       this.watched.set(pairKey(pair), {
         pair,
-        routeKeys: new Set(this.deps.routes.routes(pair).map((r) => cacheKey(r.source.id, r.symbol))),
+        routeKeys: new Set(this.deps.routes.routes(pair).map((r) => r.slot.key)),
       });
     }
     send(ws, { type: 'subscribed', pairs: valid.map(pairKey) });

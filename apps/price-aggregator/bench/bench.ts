@@ -1,0 +1,199 @@
+/**
+ * Benchmark of the built price aggregator against the fake exchange on loopback.
+ *
+ *   npm run bench:aggregator -- --duration 60 --load-seconds 10
+ *
+ * Measures: cache-hit `GET /quote/...` throughput and latency; `GET /quotes/batch` with 10 and 100
+ * pairs at 500 req/s; upstream requests while 1 and 8 simulated oracle nodes poll 100 pairs every
+ * second for `--duration` seconds; the aggregator's RSS with 100 active pairs. Prints a table and
+ * one JSON line.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { FakeExchange } from '@oracle/fake-exchange';
+import type { SourceId } from '@oracle/config';
+import {
+  eventually,
+  fakeSources,
+  sleep,
+  startAggregator,
+  type AggregatorProcess,
+} from '../test/aggregator-process.js';
+import { closedLoop, get, openLoop, round, summarize, type LoadSummary } from './load.js';
+
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+const SOURCES: readonly SourceId[] = ['binance', 'okx', 'kraken', 'coinbase'];
+const PAIRS = Array.from({ length: 100 }, (_, i) => ({
+  base: `A${String(i).padStart(3, '0')}`,
+  quote: 'USD',
+}));
+const BATCH_RATE = 500;
+const TARGETS = { batch100P99Ms: 10, upstreamRatio: 1.05, rssMiB: 150 };
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '60' },
+    'load-seconds': { type: 'string', default: '10' },
+  },
+});
+const pollSeconds = Number(flags.duration);
+const loadMs = Number(flags['load-seconds']) * 1000;
+
+async function main(): Promise<void> {
+  const fake = await FakeExchange.start();
+  PAIRS.forEach((pair, i) => {
+    SOURCES.forEach((source, s) => fake.setPrice(source, pair.base, pair.quote, `${100 + i}.${10 + s}`));
+  });
+  try {
+    const latency = await withAggregator(fake, async (app) => ({
+      quote: summarize(await closedLoop(`${app.url}/quote/binance/A000/USD`, 16, loadMs)),
+      batch10: summarize(await openLoop(batchUrl(app, 10), BATCH_RATE, loadMs)),
+      batch100: summarize(await openLoop(batchUrl(app, 100), BATCH_RATE, loadMs)),
+    }));
+    const one = await withAggregator(fake, (app) => poll(fake, app, 1));
+    const eight = await withAggregator(fake, async (app) => ({
+      ...(await poll(fake, app, 8)),
+      rssMiB: rssMiB(app.pid),
+    }));
+    report({
+      ...latency,
+      upstream: {
+        pollers1: one.upstream,
+        pollers8: eight.upstream,
+        ratio: round(eight.upstream / one.upstream, 3),
+        seconds: pollSeconds,
+      },
+      rssMiB: eight.rssMiB,
+    });
+  } finally {
+    await fake.close();
+  }
+}
+
+/** Runs `work` against a fresh aggregator with 100 configured pairs over four sources, warmed up. */
+async function withAggregator<T>(
+  fake: FakeExchange,
+  work: (app: AggregatorProcess) => Promise<T>,
+): Promise<T> {
+  const app = await startAggregator(
+    {
+      logger: { level: 'warn' },
+      cache: { defaultTtlMs: 10_000 },
+      aggregation: { minSources: 2 },
+      pairs: PAIRS.map((p) => ({ pair: `${p.base}/${p.quote}`, sources: [...SOURCES] })),
+      sources: fakeSources(fake, SOURCES, { timeoutMs: 2_000, maxRetries: 2 }),
+    },
+    { mainPath: MAIN },
+  );
+  try {
+    await eventually(async () => (await app.get('/health')).status === 200, 30_000, 'every pair fresh');
+    fake.resetCounts();
+    return await work(app);
+  } finally {
+    await app.stop();
+  }
+}
+
+function batchUrl(app: AggregatorProcess, count: number): string {
+  return `${app.url}/quotes/batch?pairs=${PAIRS.slice(0, count)
+    .map((p) => `${p.base}-${p.quote}`)
+    .join(',')}`;
+}
+
+/** `pollers` oracle nodes, each asking for all 100 pairs once a second (staggered), for the poll duration. */
+async function poll(
+  fake: FakeExchange,
+  app: AggregatorProcess,
+  pollers: number,
+): Promise<{ upstream: number }> {
+  const agent = new Agent({ keepAlive: true });
+  const url = batchUrl(app, PAIRS.length);
+  const start = Date.now();
+  const node = async (index: number): Promise<void> => {
+    for (let round = 0; ; round++) {
+      const at = start + (index * 1000) / pollers + round * 1000;
+      if (at >= start + pollSeconds * 1000) return;
+      await sleep(Math.max(0, at - Date.now()));
+      const status = await get(agent, url);
+      if (status !== 200) throw new Error(`poller ${index} got HTTP ${status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: pollers }, (_, i) => node(i)));
+  agent.destroy();
+  return { upstream: fake.requestCount() };
+}
+
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return round(Number(match?.[1] ?? Number.NaN) / 1024, 1);
+}
+
+interface Figures {
+  readonly quote: LoadSummary;
+  readonly batch10: LoadSummary;
+  readonly batch100: LoadSummary;
+  readonly upstream: { pollers1: number; pollers8: number; ratio: number; seconds: number };
+  readonly rssMiB: number;
+}
+
+function report(f: Figures): void {
+  const pass = {
+    batch100P99: f.batch100.p99Ms <= TARGETS.batch100P99Ms,
+    upstreamRatio: f.upstream.ratio <= TARGETS.upstreamRatio,
+    rss: f.rssMiB <= TARGETS.rssMiB,
+  };
+  const row = (name: string, s: LoadSummary, load: string): string[] => [
+    name,
+    load,
+    String(s.requestsPerSecond),
+    String(s.p50Ms),
+    String(s.p99Ms),
+    String(s.errors),
+  ];
+  table(
+    ['measurement', 'load', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+    [
+      row('GET /quote (cache hit)', f.quote, '16 callers'),
+      row('GET /quotes/batch, 10 pairs', f.batch10, `${BATCH_RATE} req/s`),
+      row(
+        `GET /quotes/batch, 100 pairs${pass.batch100P99 ? '' : ' (OVER TARGET)'}`,
+        f.batch100,
+        `${BATCH_RATE} req/s`,
+      ),
+    ],
+  );
+  table(
+    ['measurement', 'value', 'target'],
+    [
+      [`upstream requests, 1 poller, ${f.upstream.seconds} s`, String(f.upstream.pollers1), ''],
+      [`upstream requests, 8 pollers, ${f.upstream.seconds} s`, String(f.upstream.pollers8), ''],
+      [
+        'ratio 8 / 1',
+        String(f.upstream.ratio),
+        `<= ${TARGETS.upstreamRatio}${pass.upstreamRatio ? '' : ' (MISSED)'}`,
+      ],
+      ['RSS, 100 active pairs (MiB)', String(f.rssMiB), `<= ${TARGETS.rssMiB}${pass.rss ? '' : ' (MISSED)'}`],
+      [
+        'batch 100 pairs p99 (ms)',
+        String(f.batch100.p99Ms),
+        `<= ${TARGETS.batch100P99Ms}${pass.batch100P99 ? '' : ' (MISSED)'}`,
+      ],
+    ],
+  );
+  console.log(JSON.stringify({ bench: 'price-aggregator', ...f, targets: TARGETS, pass }));
+}
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(
+    ['', line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ''].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
