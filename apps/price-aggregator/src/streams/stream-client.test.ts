@@ -45,6 +45,7 @@ describe('StreamClient', () => {
   const prices: SourcePrice[] = [];
   const errors: SourceError[] = [];
   const opened: boolean[] = [];
+  const delays: number[] = [];
   let client: StreamClient | undefined;
 
   const events: StreamClientEvents = {
@@ -52,7 +53,7 @@ describe('StreamClient', () => {
     error: (e) => errors.push(e),
     frame: () => undefined,
     connection: (open) => opened.push(open),
-    reconnecting: () => undefined,
+    reconnecting: (_attempt, delayMs) => delays.push(delayMs),
   };
 
   function startClient(heartbeatIntervalMs = 5_000): StreamClient {
@@ -74,6 +75,7 @@ describe('StreamClient', () => {
     prices.length = 0;
     errors.length = 0;
     opened.length = 0;
+    delays.length = 0;
     // autoPong off: the server ignores pings, like an exchange whose socket went silent.
     server = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false });
     server.on('connection', (ws) => {
@@ -132,6 +134,16 @@ describe('StreamClient', () => {
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(200);
     expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it('keeps reconnecting to an exchange that refuses, with exponential backoff up to the cap', async () => {
+    await new Promise((resolve) => server.close(resolve)); // nothing listens at `url` any more
+    startClient().add([{ base: 'BTC', quote: 'USD' }]);
+    await until(() => delays.length >= 6);
+    expect(delays.slice(0, 6)).toEqual([20, 40, 80, 100, 100, 100]);
+    expect(connections).toHaveLength(0);
+    server = new WebSocketServer({ port: 0, host: '127.0.0.1' }); // for afterEach to close
+    await new Promise((resolve) => server.once('listening', resolve));
   });
 
   it('closes the stream when no pair is left and stops reconnecting once stopped', async () => {
