@@ -6,37 +6,44 @@ import type { ServiceDefinition } from './source-format.js';
  */
 export const OVERLAY_PROVIDED = new Set(['base']);
 
+type Services = ReadonlyMap<string, ServiceDefinition>;
+
+/** The atomic services (oneshots and longruns) a name stands for: itself, or a bundle's members, expanded. */
+function atoms(services: Services, name: string, from: string): string[] {
+  if (OVERLAY_PROVIDED.has(name)) return [];
+  const def = services.get(name);
+  if (!def) throw new Error(`${from} refers to unknown service ${name}`);
+  if (def.type !== 'bundle') return [name];
+  return def.contents.flatMap((member) => atoms(services, member, `bundle ${name}`));
+}
+
+/** The atomic services `name` depends on directly (bundles in its dependencies expanded), sorted. */
+export function directDependencies(services: Services, name: string): string[] {
+  const def = services.get(name);
+  if (!def) throw new Error(`unknown service ${name}`);
+  const deps = def.dependencies.flatMap((dependency) => atoms(services, dependency, `service ${name}`));
+  return [...new Set(deps)].sort();
+}
+
 /**
- * The atomic services (oneshots and longruns) reachable from `roots`, bundles expanded, in an order
- * where every service comes after all of its dependencies. Ties keep alphabetical order so the
- * order is stable. Throws on unknown names and on cycles, naming the path.
+ * The atomic services reachable from `roots`, bundles expanded, in an order where every service
+ * comes after all of its dependencies. Ties keep alphabetical order so the order is stable. Throws
+ * on unknown names and on cycles, naming the path.
  */
-export function startOrder(services: ReadonlyMap<string, ServiceDefinition>, roots: readonly string[]): string[] {
+export function startOrder(services: Services, roots: readonly string[]): string[] {
   const order: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
-
-  const expand = (name: string, from: string): string[] => {
-    if (OVERLAY_PROVIDED.has(name)) return [];
-    const def = services.get(name);
-    if (!def) throw new Error(`${from} refers to unknown service ${name}`);
-    if (def.type !== 'bundle') return [name];
-    return def.contents.flatMap((member) => expand(member, `bundle ${name}`));
-  };
 
   const visit = (name: string, path: readonly string[]): void => {
     const seen = state.get(name);
     if (seen === 'done') return;
     if (seen === 'visiting') throw new Error(`dependency cycle: ${[...path, name].join(' -> ')}`);
     state.set(name, 'visiting');
-    const def = services.get(name);
-    if (!def) throw new Error(`unknown service ${name}`);
-    for (const dependency of [...def.dependencies].sort()) {
-      for (const atom of expand(dependency, `service ${name}`)) visit(atom, [...path, name]);
-    }
+    for (const dependency of directDependencies(services, name)) visit(dependency, [...path, name]);
     state.set(name, 'done');
     order.push(name);
   };
 
-  for (const root of roots) for (const atom of expand(root, 'the command line')) visit(atom, []);
+  for (const root of roots) for (const atom of atoms(services, root, 'the command line')) visit(atom, []);
   return order;
 }

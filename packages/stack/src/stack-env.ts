@@ -32,6 +32,11 @@ export function stackEnvironment(cfg: Configuration, paths: StackPaths): Record<
     PG_MAX_CONNECTIONS: String(Math.max(50, s.totalNodes * 12 + 20)),
     AGGREGATOR_HOST: s.priceAggregatorConfig.host,
     AGGREGATOR_PORT: String(s.priceAggregatorConfig.port),
+    PROCESS_METRICS_HOST: s.processMetrics.host,
+    PROCESS_METRICS_PORT: String(s.processMetrics.port),
+    NODES_HOST: s.nodes.host,
+    NODES_API_PORT_BASE: String(s.nodes.apiPortBase),
+    NODES_DATA_DIR_BASE: s.nodes.dataDirBase,
   };
 }
 

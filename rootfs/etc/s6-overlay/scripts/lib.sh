@@ -19,8 +19,9 @@ load_stack_env() {
 log_line() {
   level=$1
   shift
+  msg=$(printf '%s' "$*" | sed 's/\\/\\\\/g; s/"/\\"/g')
   printf '{"level":"%s","time":"%s","service":"%s","msg":"%s"}\n' \
-    "$level" "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "${SERVICE_NAME:-s6}" "$*" >&2
+    "$level" "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${SERVICE_NAME:-s6}" "$msg" >&2
 }
 
 # Runs a command as an unprivileged user when we are root and that user exists (the image);
