@@ -94,6 +94,8 @@ async function main(): Promise<void> {
     listenPort: node.p2pPort,
     listenHost: node.host,
     bootstrapPeers,
+    // Missing peers are dialled (and asked of the bootstrap node) every second: a fresh DON meshes in seconds.
+    reconcileIntervalMs: 1_000,
     metrics: metrics.transportMetrics(),
     logger,
   });

@@ -106,6 +106,9 @@ export class LocalDon {
     readonly anvil: Anvil,
     readonly exchange: FakeExchange,
     readonly keys: readonly PublicKeys[],
+    /** Node i's API listens on apiPortBase + i. */
+    readonly apiPortBase: number,
+    readonly aggregatorPort: number,
   ) {
     this.provider = new JsonRpcProvider(anvil.rpcUrl, anvil.chainId, {
       staticNetwork: true,
@@ -135,6 +138,7 @@ export class LocalDon {
     await writeFile(join(secretsDir, 'faucet-key'), `${anvil.accounts[0]?.privateKey}\n`, { mode: 0o600 });
     const configPath = join(dir.path, 'configuration.json');
     const ports = await freePortRange(2 * options.totalNodes + 3);
+    const aggregatorPort = ports + 2 * options.totalNodes + 2;
     const configuration = {
       solution: {
         totalNodes: options.totalNodes,
@@ -173,7 +177,7 @@ export class LocalDon {
         },
         priceAggregatorConfig: {
           host: '127.0.0.1',
-          port: ports + 2 * options.totalNodes + 2,
+          port: aggregatorPort,
           logger: { level: 'warn' },
           cache: { defaultTtlMs: 1_000 },
           refetch: { enabled: true, staleTriggerBeforeExpiry: 500, minTimeBetweenRefreshes: 200 },
@@ -188,7 +192,7 @@ export class LocalDon {
     await writeFile(configPath, JSON.stringify(configuration, null, 2));
     const cfg = await loadConfiguration({ path: configPath });
     await provisionPostgres(cfg, { socketDir: postgres.socketDir });
-    return new LocalDon(options, dir, configPath, postgres, anvil, exchange, keys);
+    return new LocalDon(options, dir, configPath, postgres, anvil, exchange, keys, ports, aggregatorPort);
   }
 
   get secretsDir(): string {
@@ -198,7 +202,7 @@ export class LocalDon {
   /** The price aggregator (dist/main.js) on the same configuration; resolves once it answers every feed. */
   async startAggregator(): Promise<void> {
     const pairs = this.options.feeds.map((f) => f.pair.replace('/', '-')).join(',');
-    const port = (await this.#configuration()).solution.priceAggregatorConfig.port as number;
+    const port = this.aggregatorPort;
     this.#aggregator = await spawnService(process.execPath, [AGGREGATOR_MAIN], {
       name: 'price-aggregator',
       env: { CONFIG_PATH: this.configPath },
@@ -239,9 +243,7 @@ export class LocalDon {
   }
 
   async startNode(index: number): Promise<NodeProcess> {
-    const cfg = await this.#configuration();
-    const apiPort = (cfg.solution.nodes.apiPortBase as number) + index;
-    const node = new NodeProcess(index, `http://127.0.0.1:${apiPort}`, this);
+    const node = new NodeProcess(index, `http://127.0.0.1:${this.apiPortBase + index}`, this);
     await node.start();
     this.nodes.set(index, node);
     return node;
@@ -307,13 +309,6 @@ export class LocalDon {
     this.provider.destroy();
     await Promise.all([this.exchange.close(), this.anvil.stop(), this.postgres.stop()]);
     await this.dir.remove();
-  }
-
-  async #configuration(): Promise<{ solution: Record<string, Record<string, Json>> }> {
-    const { readFile } = await import('node:fs/promises');
-    return JSON.parse(await readFile(this.configPath, 'utf8')) as {
-      solution: Record<string, Record<string, Json>>;
-    };
   }
 }
 
@@ -458,7 +453,8 @@ function aggregatorSources(exchange: FakeExchange): Record<string, Json> {
 /** `count` consecutive TCP ports free on 127.0.0.1 right now; returns the first. */
 async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const first = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below the ephemeral range (32768+), where outbound connections could take them meanwhile.
+    const first = 20_000 + Math.floor(Math.random() * 12_000);
     const free = await Promise.all(Array.from({ length: count }, (_, i) => isFree(first + i)));
     if (free.every(Boolean)) return first;
   }
