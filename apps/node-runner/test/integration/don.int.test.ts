@@ -5,6 +5,8 @@
  * oracle, replayed and unauthorised transmits, a crash between signing and transmitting, a
  * PostgreSQL restart under load, and a new setConfig that swaps an oracle, without restarts.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { concat, dataSlice, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -82,6 +84,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // DON_LOG_DIR=<dir> keeps every node's output for a look afterwards.
+  const logDir = process.env.DON_LOG_DIR;
+  if (logDir && don) {
+    await mkdir(logDir, { recursive: true });
+    for (const node of don.nodes.values())
+      await writeFile(join(logDir, `node-${node.index}.log`), node.output());
+  }
   await don?.stop();
 });
 

@@ -34,7 +34,9 @@ import {
 } from '@oracle/testing';
 
 const run = promisify(execFile);
-const APP = fileURLToPath(new URL('../../', import.meta.url));
+/** apps/node-runner/, seen from test/integration/ or from its compiled copy under dist/ (the benchmark's). */
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const APP = HERE.includes('/dist/') ? HERE.slice(0, HERE.lastIndexOf('/dist/') + 1) : join(HERE, '../../');
 const NODE_MAIN = join(APP, 'dist/main.js');
 const ADMIN_CLI = join(APP, 'dist/cli/admin.js');
 const KEYS_CLI = join(APP, 'dist/keys/cli.js');
@@ -61,6 +63,8 @@ export interface LocalDonOptions {
   readonly ocr?: Readonly<Record<string, Json>>;
   /** Overrides of solution.nodes. */
   readonly nodes?: Readonly<Record<string, Json>>;
+  /** Overrides of solution.priceAggregatorConfig. */
+  readonly aggregator?: Readonly<Record<string, Json>>;
   /** Give the nodes the WebSocket RPC too (ConfigSet subscriptions). */
   readonly rpcWs?: boolean;
   readonly logLevel?: string;
@@ -185,6 +189,7 @@ export class LocalDon {
           aggregation: { minSources: 2, maxDeviationPpb: 50_000_000 },
           pairs: options.feeds.map((f) => ({ pair: f.pair, sources: [...SOURCES] })),
           sources: aggregatorSources(exchange),
+          ...options.aggregator,
         },
         feeds: options.feeds.map((f) => ({ ...f })),
       },
