@@ -15,7 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { LocalDon, sumSamples, type DonFeed } from '../test/integration/local-don.js';
+import { LocalDon, type DonFeed } from '../test/integration/local-don.js';
 
 const quick = process.argv.includes('--quick');
 const ORACLES = [2, 3, 4, 5];
@@ -170,7 +170,10 @@ async function fastPhase() {
     }
     const firstAnswerSeconds = (Date.now() - spawned) / 1000;
     let up = true;
-    const stop = walkPrices(don, prices, 700, () => ((up = !up) ? 0.005 : -0.005));
+    const stop = walkPrices(don, prices, 700, () => {
+      up = !up;
+      return up ? 0.005 : -0.005;
+    });
     await sleep(3_000);
     const fromBlock = (await don.provider.getBlockNumber()) + 1;
     const [histBefore, sentBefore, roundsBefore] = [
