@@ -1,147 +1,195 @@
 #!/usr/bin/env node
 /**
- * The main job on a developer's machine: the image's service tree, run on the host.
+ * The main job on a developer's machine (`npm start`): the image's service tree, run on this host.
  *
- *   node packages/stack/dist/cli/local-stack.js [--run-dir .run/local]
+ *   node packages/stack/dist/cli/local-stack.js [--run-dir .run/local] [--replay-port 8999]
+ *     [--chain-port 8545] [--postgres-port 55432] [--status-interval-ms 5000]
  *
- * Starts the market replay (the fake exchange playing recorded-style market data, so it works
- * offline), writes a local configuration.json derived from configuration.example.json, then brings
- * the s6 tree up in dependency order with the local runner (Debian's s6-svscan supervising) and
- * prints a status line every few seconds. Ctrl-C stops everything in reverse order.
+ * 1. the outside world: the market replay (the fake exchange playing packages/stack/market-data,
+ *    synthetic) and a local chain (anvil; a block a second once the feeds are configured);
+ * 2. a configuration derived from configuration.example.json pointing at them, secrets and data
+ *    under the run directory; the feeds' contracts deployed with the node runner's admin CLI;
+ * 3. the s6 tree brought up in dependency order by the s6-runner under Debian's s6-svscan: config
+ *    check, PostgreSQL with one role and database per node, node keys, the aggregator, process
+ *    metrics and the oracle nodes; each feed's OCR configuration is set on-chain (admin CLI) as
+ *    soon as the node keys exist;
+ * 4. a status line every few seconds: each feed's aggregated price and latest on-chain answer.
+ *
+ * Ctrl-C (or SIGTERM) stops the services in reverse order, then the chain and the replay.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SOURCE_IDS, SOURCES_REQUIRING_API_KEY } from '@oracle/config';
-import { LocalRunner } from '@oracle/s6-runner';
-import { localConfiguration } from '../local-configuration.js';
+import { SOURCE_IDS } from '@oracle/config';
+import { LocalRunner, StopRequestedError } from '@oracle/s6-runner';
+import { LOCAL_SECRET_FILES, localConfiguration } from '../local-configuration.js';
+import { startLocalChain, startMarketReplay, type Helper } from '../local-helpers.js';
+import { aggregatedPrices, formatStatus, latestRound, type FeedStatus } from '../stack-status.js';
 
+const began = Date.now();
 const { values } = parseArgs({
   options: {
     'run-dir': { type: 'string', default: '.run/local' },
     'replay-port': { type: 'string', default: '8999' },
+    'chain-port': { type: 'string', default: '8545' },
     'postgres-port': { type: 'string', default: '55432' },
     'status-interval-ms': { type: 'string', default: '5000' },
   },
 });
-
 const appDir = resolve(process.env.APP_DIR ?? '.');
 const runDir = resolve(values['run-dir']);
-const replayPort = Number(values['replay-port']);
+const secretsDir = join(runDir, 'secrets');
+const configPath = join(runDir, 'configuration.json');
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const log = (msg: string): void => void process.stderr.write(`[local-stack] ${msg}\n`);
 
-async function startReplay(): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(appDir, 'packages/fake-exchange/dist/cli.js'),
-      '--port',
-      String(replayPort),
-      '--prices',
-      join(appDir, 'packages/stack/market-data/prices.json'),
-      '--replay',
-      join(appDir, 'packages/stack/market-data/replay.jsonl'),
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(`http://127.0.0.1:${replayPort}/`);
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`market replay did not start on port ${replayPort}`);
+interface LocalFeed {
+  readonly name: string;
+  readonly pair: string;
+  readonly decimals: number;
+  readonly contractAddress?: string;
+}
+interface LocalConfiguration {
+  readonly solution: { readonly feeds: LocalFeed[]; readonly priceAggregatorConfig: { host: string; port: number } };
 }
 
-async function writeLocalFiles(): Promise<string> {
-  const secretsDir = join(runDir, 'secrets');
-  await mkdir(join(secretsDir, 'api-keys'), { recursive: true, mode: 0o700 });
-  for (const id of [...SOURCES_REQUIRING_API_KEY, ...SOURCE_IDS]) {
-    await writeFile(join(secretsDir, 'api-keys', id), 'local-replay-key\n', { mode: 0o600 });
+async function writeSecret(file: string, value: string): Promise<void> {
+  const path = join(secretsDir, file);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFile(path, `${value}\n`, { mode: 0o600 });
+}
+
+/** The node runner's admin CLI on the local configuration; returns its JSON answer. */
+function admin(...args: string[]): Promise<Array<Record<string, unknown>>> {
+  return new Promise((resolvePromise, reject) => {
+    const cli = join(appDir, 'apps/node-runner/dist/cli/admin.js');
+    const child = spawn(process.execPath, [cli, ...args, '--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise(JSON.parse(stdout) as Array<Record<string, unknown>>) : reject(new Error(`admin ${args[0]} exited with code ${code}`)),
+    );
+  });
+}
+
+const helpers: Helper[] = [];
+let runner: LocalRunner | undefined;
+let stopping = false;
+async function stop(code: number, why: string): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    log(`stopping (${why})`);
+    await runner?.down();
+    for (const helper of helpers.reverse()) await helper.stop();
+    log('everything stopped');
   }
-  await mkdir(join(secretsDir, 'faucet'), { recursive: true, mode: 0o700 });
-  // anvil's first default account: a well-known development key, funded on the local chain only.
-  await writeFile(
-    join(secretsDir, 'faucet', 'private-key'),
-    '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n',
-    { mode: 0o600 },
-  );
-  await mkdir(join(secretsDir, 'metrics'), { recursive: true, mode: 0o700 });
-  await writeFile(join(secretsDir, 'metrics', 'password'), 'unused-locally\n', { mode: 0o600 });
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0, 'interrupted'));
+process.on('SIGTERM', () => void stop(0, 'terminated'));
+
+async function start(): Promise<LocalConfiguration> {
+  await mkdir(runDir, { recursive: true });
+  const replayPort = Number(values['replay-port']);
+  const marketData = join(appDir, 'packages/stack/market-data');
+  const [replay, chain] = await Promise.allSettled([
+    startMarketReplay(appDir, replayPort, join(marketData, 'prices.json'), join(marketData, 'replay.jsonl')),
+    startLocalChain(Number(values['chain-port']), runDir),
+  ]);
+  for (const started of [replay, chain]) if (started.status === 'fulfilled') helpers.push(started.value);
+  if (replay.status === 'rejected') throw replay.reason;
+  if (chain.status === 'rejected') throw chain.reason;
+  log(`market replay (synthetic data) on http://127.0.0.1:${replayPort}, chain ${chain.value.chainId} on ${chain.value.rpcUrl}`);
+
+  for (const id of SOURCE_IDS) await writeSecret(LOCAL_SECRET_FILES.apiKey(id), 'local-replay-key');
+  await writeSecret(LOCAL_SECRET_FILES.faucetKey, chain.value.ownerKey);
   const example = JSON.parse(await readFile(join(appDir, 'configuration.example.json'), 'utf8')) as Record<string, unknown>;
-  const config = localConfiguration(example, {
+  const configuration = localConfiguration(example, {
     sourceUrls: (id) => ({ baseUrl: `http://127.0.0.1:${replayPort}/${id}`, wsUrl: `ws://127.0.0.1:${replayPort}/${id}` }),
     secretsDir,
     dataDir: join(runDir, 'nodes'),
     postgresPort: Number(values['postgres-port']),
-    rpcHttpUrl: 'http://127.0.0.1:8545',
+    rpcHttpUrl: chain.value.rpcUrl,
+    chainId: chain.value.chainId,
   });
-  const path = join(runDir, 'configuration.json');
-  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
-  return path;
-}
+  await writeFile(configPath, `${JSON.stringify(configuration, null, 2)}\n`);
+  for (const { feed, address } of await admin('deploy', '--out', configPath)) log(`deployed ${String(feed)} at ${String(address)}`);
 
-async function statusLine(pairs: readonly string[]): Promise<string> {
-  try {
-    const res = await fetch(`http://127.0.0.1:3000/quotes/batch?pairs=${pairs.map((p) => p.replace('/', '-')).join(',')}`);
-    const body = (await res.json()) as { results?: Array<{ pair: string; price?: string; contributors?: unknown[]; error?: unknown }> };
-    const parts = (body.results ?? []).map((r) =>
-      r.price ? `${r.pair} ${r.price} (${r.contributors?.length ?? 0} sources)` : `${r.pair} unavailable`,
-    );
-    return parts.join(' | ') || JSON.stringify(body).slice(0, 200);
-  } catch (error) {
-    return `aggregator not answering: ${(error as Error).message}`;
-  }
-}
-
-await mkdir(runDir, { recursive: true });
-const configPath = await writeLocalFiles();
-const replay = await startReplay();
-log(`market replay on http://127.0.0.1:${replayPort}`);
-
-const runner = new LocalRunner({
-  overlayRoot: join(appDir, 'rootfs/etc/s6-overlay'),
-  runDir: join(runDir, 's6'),
-  // The oracle nodes join once the node runner lands (issue: the oracle network); until then the
-  // tree without them: Postgres with the node databases, the aggregator and process metrics.
-  bundle: ['postgres-init', 'price-aggregator', 'process-metrics'],
-  env: {
-    ...process.env,
-    APP_DIR: appDir,
-    CONFIG_PATH: configPath,
-    PGDATA: join(runDir, 'postgresql/data'),
-    PG_SOCKET_DIR: join(runDir, 'postgresql/socket'),
-    STACK_ENV_FILE: join(runDir, 'stack.env'),
-  },
-});
-
-let stopping = false;
-const stop = async (code: number, why: string): Promise<never> => {
-  if (!stopping) {
-    stopping = true;
-    log(`stopping (${why})`);
-    await runner.down();
-    replay.kill('SIGTERM');
-  }
-  process.exit(code);
-};
-process.on('SIGINT', () => void stop(0, 'interrupted'));
-process.on('SIGTERM', () => void stop(0, 'terminated'));
-
-try {
+  // The feeds' OCR configuration needs only the nodes' public keys: set it as soon as node-keys is
+  // done, while the rest starts, so the nodes find it on-chain when they come up.
+  let configured: Promise<void> | undefined;
+  const setConfig = async (): Promise<void> => {
+    for (const { feed, status } of await admin('set-config')) log(`OCR configuration of ${String(feed)}: ${String(status)}`);
+    await chain.value.setBlockTime(1);
+  };
+  runner = new LocalRunner({
+    overlayRoot: join(appDir, 'rootfs/etc/s6-overlay'),
+    runDir: join(runDir, 's6'),
+    bundle: 'user',
+    env: {
+      ...process.env,
+      PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      APP_DIR: appDir,
+      CONFIG_PATH: configPath,
+      PGDATA: join(runDir, 'postgresql/data'),
+      PG_SOCKET_DIR: join(runDir, 'postgresql/socket'),
+      STACK_ENV_FILE: join(runDir, 'stack.env'),
+    },
+    onTransition: (service, state) => {
+      if (service !== 'node-keys' || state !== 'up') return;
+      configured = setConfig();
+      configured.catch(() => undefined); // awaited below, once the services are up
+    },
+  });
   await runner.up();
-} catch (error) {
-  log((error as Error).message);
-  replay.kill('SIGTERM');
-  process.exit(1);
+  log(`all services ready ${seconds(Date.now() - began)} after start`);
+  await configured;
+  return JSON.parse(await readFile(configPath, 'utf8')) as LocalConfiguration;
 }
-const config = JSON.parse(await readFile(configPath, 'utf8')) as { solution: { priceAggregatorConfig: { pairs: Array<{ pair: string }> } } };
-const pairs = config.solution.priceAggregatorConfig.pairs.map((p) => p.pair);
-const timer = setInterval(() => void statusLine(pairs).then((line) => log(line)), Number(values['status-interval-ms']));
-void statusLine(pairs).then((line) => log(line));
-const request = await runner.waitForStopRequest();
+
+async function feedStatus(configuration: LocalConfiguration, rpcUrl: string): Promise<FeedStatus[]> {
+  const { feeds, priceAggregatorConfig: aggregator } = configuration.solution;
+  const prices = await aggregatedPrices(`http://${aggregator.host}:${aggregator.port}`, feeds.map((f) => f.pair)).catch(
+    () => new Map<string, FeedStatus['aggregated']>(),
+  );
+  return Promise.all(
+    feeds.map(async (feed) => ({
+      pair: feed.pair,
+      aggregated: prices.get(feed.pair),
+      onChain: feed.contractAddress ? await latestRound(rpcUrl, feed.contractAddress, feed.decimals).catch(() => undefined) : undefined,
+    })),
+  );
+}
+
+const configuration = await start().catch((error: unknown) => {
+  log(error instanceof StopRequestedError ? error.message : `could not start: ${(error as Error).message}`);
+  return stop(1, 'start failed');
+});
+const rpcUrl = `http://127.0.0.1:${values['chain-port']}`;
+const statusIntervalMs = Number(values['status-interval-ms']);
+let firstAnswerSeen = false;
+let lastStatusAt = 0;
+let busy = false;
+// Polled twice a second so the first on-chain answer is timed closely; printed every statusIntervalMs.
+const timer = setInterval(() => {
+  if (busy || stopping) return;
+  busy = true;
+  void feedStatus(configuration, rpcUrl)
+    .then((feeds) => {
+      if (!firstAnswerSeen && feeds.some((f) => f.onChain)) {
+        firstAnswerSeen = true;
+        lastStatusAt = 0;
+        log(`first on-chain answer ${seconds(Date.now() - began)} after start`);
+      }
+      if (Date.now() - lastStatusAt >= statusIntervalMs && !stopping) {
+        lastStatusAt = Date.now();
+        log(formatStatus(feeds));
+      }
+    })
+    .finally(() => (busy = false));
+}, 500);
+const request = await runner!.waitForStopRequest();
 clearInterval(timer);
 await stop(request.exitCode, request.reason);
