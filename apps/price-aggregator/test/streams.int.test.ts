@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { SourceId } from '@oracle/config';
 import { FakeExchange } from '@oracle/fake-exchange';
 import type { FeedMessage, SourceQuoteResponse } from '../src/index.js';
 import { eventually, fakeSources, startAggregator, type AggregatorProcess } from './aggregator-process.js';
@@ -112,4 +113,63 @@ describe('streams', () => {
     await eventually(async () => messages.some((m) => m.type === 'error'), 5_000, 'an error answer');
     client.close();
   });
+});
+
+describe('every streaming source', () => {
+  const STREAMING: readonly SourceId[] = [
+    'binance',
+    'okx',
+    'kraken',
+    'coinbase',
+    'cryptocompare',
+    'finnhub',
+    'kucoin',
+    'bybit',
+  ];
+  let fake: FakeExchange;
+  let app: AggregatorProcess;
+
+  beforeAll(async () => {
+    fake = await FakeExchange.start();
+    for (const source of STREAMING) fake.setPrice(source, 'ETH', 'USDT', '3000');
+    const sources = fakeSources(fake, STREAMING, {
+      ttlMs: 60_000,
+      stream: {
+        enabled: true,
+        reconnectInitialDelayMs: 100,
+        reconnectMaxDelayMs: 400,
+        heartbeatIntervalMs: 2_000,
+      },
+    });
+    for (const keyed of ['cryptocompare', 'finnhub'] as const)
+      sources[keyed] = { ...sources[keyed], apiKey: { env: 'STREAM_TEST_KEY' } };
+    app = await startAggregator(
+      { pairs: [{ pair: 'ETH/USDT', sources: [...STREAMING] }], sources },
+      { env: { STREAM_TEST_KEY: 'stream-test-key' } },
+    );
+    await eventually(
+      async () => (await app.metric('websocket_connections')) === STREAMING.length,
+      10_000,
+      'a stream per source',
+    );
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it.each(STREAMING)(
+    '%s: subscribes (negotiating first where needed) and feeds the cache',
+    async (source) => {
+      const restBefore = fake.requestCount(source);
+      fake.setPrice(source, 'ETH', 'USDT', '3001.5');
+      await eventually(
+        async () => (await app.get<SourceQuoteResponse>(`/quote/${source}/ETH/USDT`)).body.price === '3001.5',
+        5_000,
+        `the ${source} stream price`,
+      );
+      expect(fake.requestCount(source)).toBe(restBefore);
+    },
+  );
 });

@@ -41,6 +41,7 @@ describe('StreamClient', () => {
   let server: WebSocketServer;
   let url: string;
   const connections: WebSocket[] = [];
+  const connectedPaths: string[] = [];
   const received: string[][] = [];
   const prices: SourcePrice[] = [];
   const errors: SourceError[] = [];
@@ -56,9 +57,9 @@ describe('StreamClient', () => {
     reconnecting: (_attempt, delayMs) => delays.push(delayMs),
   };
 
-  function startClient(heartbeatIntervalMs = 5_000): StreamClient {
+  function startClient(heartbeatIntervalMs = 5_000, streamDefinition = definition): StreamClient {
     client = new StreamClient({
-      definition,
+      definition: streamDefinition,
       configuredWsUrl: url,
       context: {},
       heartbeatIntervalMs,
@@ -71,6 +72,7 @@ describe('StreamClient', () => {
 
   beforeEach(async () => {
     connections.length = 0;
+    connectedPaths.length = 0;
     received.length = 0;
     prices.length = 0;
     errors.length = 0;
@@ -78,9 +80,10 @@ describe('StreamClient', () => {
     delays.length = 0;
     // autoPong off: the server ignores pings, like an exchange whose socket went silent.
     server = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false });
-    server.on('connection', (ws) => {
+    server.on('connection', (ws, req) => {
       const frames: string[] = [];
       connections.push(ws);
+      connectedPaths.push(req.url ?? '');
       received.push(frames);
       ws.on('message', (data) => frames.push(String(data)));
     });
@@ -134,6 +137,33 @@ describe('StreamClient', () => {
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(200);
     expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it('reconnects when the pairs are part of the URL, and only subscribes when the URL merely carries a key', async () => {
+    const inUrl: StreamSourceDefinition = {
+      ...definition,
+      connectUrl: (base, pairs) => `${base}/?streams=${pairs.map((p) => p.base).join('.')}`,
+      subscribeMessages: () => [],
+    };
+    const byUrl = startClient(5_000, inUrl);
+    byUrl.add([{ base: 'BTC', quote: 'USD' }]);
+    await until(() => byUrl.isOpen);
+    byUrl.add([{ base: 'ETH', quote: 'USD' }]);
+    await until(() => connectedPaths.length === 2 && byUrl.isOpen);
+    expect(connectedPaths).toEqual(['/?streams=BTC', '/?streams=BTC.ETH']);
+    byUrl.stop();
+
+    connectedPaths.length = 0;
+    const withKey = startClient(5_000, {
+      ...definition,
+      connectUrl: (base, _pairs, ctx) => `${base}/?key=${ctx.apiKey ?? 'none'}`,
+    });
+    withKey.add([{ base: 'BTC', quote: 'USD' }]);
+    await until(() => withKey.isOpen && received.at(-1)?.length === 1);
+    withKey.add([{ base: 'ETH', quote: 'USD' }]);
+    await until(() => received.at(-1)?.length === 2);
+    expect(received.at(-1)).toEqual(['{"sub":["BTC/USD"]}', '{"sub":["ETH/USD"]}']);
+    expect(connectedPaths).toEqual(['/?key=none']);
   });
 
   it('keeps reconnecting to an exchange that refuses, with exponential backoff up to the cap', async () => {

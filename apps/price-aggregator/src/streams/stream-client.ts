@@ -46,6 +46,8 @@ export class StreamClient {
   /** Pairs subscribed on the current socket. */
   private readonly subscribed = new Map<string, Pair>();
   private socket: WebSocket | undefined;
+  /** The base URL (configured, default or negotiated) and the URL the current socket was opened with. */
+  private endpoint: { readonly baseUrl: string; readonly url: string } | undefined;
   private connecting = false;
   private stopped = false;
   private attempt = 0;
@@ -107,10 +109,17 @@ export class StreamClient {
     }
     if (!this.isOpen) return; // the open handler subscribes everything
     const { definition } = this.options;
-    if (definition.connectUrl) {
-      // The subscription is part of the URL: reconnect with the new set.
-      if (!sameKeys(this.pairs, this.subscribed)) this.socket.close();
-      return;
+    if (definition.connectUrl && this.endpoint) {
+      const wanted = definition.connectUrl(
+        this.endpoint.baseUrl,
+        [...this.pairs.values()],
+        this.options.context,
+      );
+      if (wanted !== this.endpoint.url) {
+        // The subscription is part of the URL: reconnect with the new set.
+        this.socket.close();
+        return;
+      }
     }
     const added = [...this.pairs].filter(([k]) => !this.subscribed.has(k)).map(([, p]) => p);
     const removed = [...this.subscribed].filter(([k]) => !this.pairs.has(k)).map(([, p]) => p);
@@ -131,19 +140,21 @@ export class StreamClient {
   private async connect(): Promise<void> {
     this.connecting = true;
     try {
-      const url = await this.connectUrl();
+      const endpoint = await this.resolveEndpoint();
       if (this.stopped || this.pairs.size === 0) return;
-      if (url === undefined) {
+      if (endpoint === undefined) {
         this.scheduleReconnect();
         return;
       }
-      this.open(url);
+      this.endpoint = endpoint;
+      this.open(endpoint.url);
     } finally {
       this.connecting = false;
     }
   }
 
-  private async connectUrl(): Promise<string | undefined> {
+  /** Where to connect now: negotiated first when the source needs it, with the pairs in the URL when it wants them there. */
+  private async resolveEndpoint(): Promise<{ baseUrl: string; url: string } | undefined> {
     const { definition, configuredWsUrl, context } = this.options;
     let baseUrl = configuredWsUrl ?? definition.defaultWsUrl;
     if (definition.negotiate && this.options.negotiate) {
@@ -162,9 +173,10 @@ export class StreamClient {
         return undefined;
       }
     }
-    return definition.connectUrl
+    const url = definition.connectUrl
       ? definition.connectUrl(baseUrl, [...this.pairs.values()], context)
       : baseUrl;
+    return { baseUrl, url };
   }
 
   private open(url: string): void {
@@ -273,10 +285,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += Math.max(1, size)) out.push(items.slice(i, i + Math.max(1, size)));
   return out;
-}
-
-function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
-  return a.size === b.size && [...a.keys()].every((k) => b.has(k));
 }
 
 function rawText(data: RawData): string {
