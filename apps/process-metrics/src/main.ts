@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { loadConfiguration, selectProcessMetricsConfig } from '@oracle/config';
+import { loadConfiguration, PROCESS_METRICS_SECRETS, selectProcessMetricsConfig } from '@oracle/config';
 import { notifyReady } from '@oracle/core';
 import { createLogger } from '@oracle/logger';
 import { startProcessMetrics, type ProcessMetricsSettings } from './app.js';
@@ -24,7 +24,7 @@ async function clockTicksPerSecond(): Promise<number> {
 }
 
 async function loadSettings(): Promise<ProcessMetricsSettings> {
-  const config = selectProcessMetricsConfig(await loadConfiguration());
+  const config = selectProcessMetricsConfig(await loadConfiguration({ secrets: PROCESS_METRICS_SECRETS }));
   // The s6 run script sets SCAN_DIR; the local runner points it at its own scan directory.
   return { ...config, scanDir: process.env.SCAN_DIR || DEFAULT_SCAN_DIR };
 }
