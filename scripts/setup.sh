@@ -26,6 +26,9 @@ done
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: the registry these machines reach lacks anvil's optional builds
+  # for other platforms, which `npm ci` insists on finding in the lock file. The lock still pins
+  # every version that is installed.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 echo "setup: node $(node_modules/.bin/node --version)"
