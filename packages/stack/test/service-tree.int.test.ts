@@ -41,9 +41,12 @@ describe('the service tree under s6', () => {
   it('brings every service up, none before its dependencies are ready', async () => {
     const up = tree.transitions.filter((t) => t.state === 'up').map((t) => t.service);
     expect(new Set(up)).toEqual(
-      new Set(['config-validate', 'node-keys', 'postgres-bootstrap', 'postgres', 'postgres-init', 'price-aggregator', 'process-metrics', ...NODES]),
+      new Set(['config-validate', 'secrets-access', 'node-keys', 'postgres-bootstrap', 'postgres', 'postgres-init', 'price-aggregator', 'process-metrics', ...NODES]),
     );
     expect(transitionAt('config-validate', 'up')).toBeLessThanOrEqual(transitionAt('postgres-bootstrap', 'starting'));
+    for (const reader of ['node-keys', 'price-aggregator', 'process-metrics']) {
+      expect(transitionAt('secrets-access', 'up')).toBeLessThanOrEqual(transitionAt(reader, 'starting'));
+    }
     expect(transitionAt('postgres', 'up')).toBeLessThanOrEqual(transitionAt('postgres-init', 'starting'));
 
     const events = await tree.events();
