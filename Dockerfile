@@ -66,11 +66,7 @@ RUN mkdir -p /etc/postgresql-common \
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 COPY --from=build /out/app /app
 COPY rootfs/ /
-# The s6-rc source tree is generated at stage 2 (node-1..node-N from totalNodes) into /run, so the
-# root filesystem may be read-only: the shipped definitions move to s6-rc.static.
-RUN mv /etc/s6-overlay/s6-rc.d /etc/s6-overlay/s6-rc.static \
- && ln -s /run/oracle/s6-rc.d /etc/s6-overlay/s6-rc.d \
- && mkdir -p /sp/configurations /sp/secrets /sp/postgresql
+RUN mkdir -p /sp/configurations /sp/secrets /sp/postgresql
 
 # ---------------------------------------------------------------------------------------------
 FROM runtime-base AS s6-release
@@ -105,6 +101,11 @@ RUN apt-get update \
 
 # ---------------------------------------------------------------------------------------------
 FROM s6-${S6_SOURCE} AS final
+# The s6-rc source tree is generated at stage 2 (node-1..node-N from totalNodes) into /run, so the
+# root filesystem may be read-only: the shipped definitions (with whatever s6-overlay's tarball
+# added to s6-rc.d) move to s6-rc.static, and s6-rc.d points to the generated tree.
+RUN mv /etc/s6-overlay/s6-rc.d /etc/s6-overlay/s6-rc.static \
+ && ln -s /run/oracle/s6-rc.d /etc/s6-overlay/s6-rc.d
 ARG CONFIGURATION_PUBLIC_KEY=
 ENV APP_DIR=/app \
     CONFIG_PATH=/sp/configurations/configuration.json \

@@ -18,7 +18,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { LOCAL_SECRET_FILES, latestRound, localConfiguration, startLocalChain, startMarketReplay } from '../packages/stack/dist/index.js';
+import {
+  LOCAL_SECRET_FILES,
+  latestRound,
+  localConfiguration,
+  startLocalChain,
+  startMarketReplay,
+} from '../packages/stack/dist/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const image = process.argv[2];
@@ -28,8 +34,12 @@ const run = promisify(execFile);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const podman = async (...args) => (await run(cli, args, { maxBuffer: 64 << 20 })).stdout.trim();
 // Both inits say when a service is up or stopped: the s6-runner (S6_SOURCE=debian) and s6-rc (s6-overlay).
-const upLine = (service) => new RegExp(`\\[s6-runner\\] ${service} (ready|done) in|s6-rc: info: service ${service} successfully started`);
-const stoppedLine = (service) => new RegExp(`\\[s6-runner\\] ${service} stopped|s6-rc: info: service ${service} successfully stopped`);
+const upLine = (service) =>
+  new RegExp(
+    `\\[s6-runner\\] ${service} (ready|done) in|s6-rc: info: service ${service} successfully started`,
+  );
+const stoppedLine = (service) =>
+  new RegExp(`\\[s6-runner\\] ${service} stopped|s6-rc: info: service ${service} successfully stopped`);
 const figures = [];
 const figure = (name, value) => {
   figures.push([name, value]);
@@ -61,7 +71,8 @@ async function waitFor(what, fn, timeoutMs = 60_000, intervalMs = 250) {
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${last.message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? ` (${last.message})` : ''}`);
     await sleep(intervalMs);
   }
 }
@@ -114,15 +125,25 @@ class Container {
   }
   /** Waits until every service logged that it is up; when the last one did, in ms from the start. */
   async allUp(services, timeoutMs = 120_000) {
-    const lines = await waitFor('every service to be up', () => {
-      const found = services.map((service) => this.line(upLine(service)));
-      return found.every(Boolean) && found;
-    }, timeoutMs, 100);
+    const lines = await waitFor(
+      'every service to be up',
+      () => {
+        const found = services.map((service) => this.line(upLine(service)));
+        return found.every(Boolean) && found;
+      },
+      timeoutMs,
+      100,
+    );
     return Math.max(...lines.map((l) => l.at));
   }
   /** Waits until every service logged that it stopped (the log stream may lag the exit a little). */
   allDown(services, timeoutMs = 10_000) {
-    return waitFor('every service to log its stop', () => services.every((service) => this.line(stoppedLine(service))), timeoutMs, 100);
+    return waitFor(
+      'every service to log its stop',
+      () => services.every((service) => this.line(stoppedLine(service))),
+      timeoutMs,
+      100,
+    );
   }
   exec(...command) {
     return podman('exec', this.name, ...command);
@@ -130,7 +151,10 @@ class Container {
   /** Waits for the container to exit; its exit code. */
   async exitCode(timeoutMs = 90_000) {
     const code = podman('wait', this.name).then(Number);
-    return Promise.race([code, sleep(timeoutMs).then(() => Promise.reject(new Error(`${this.name} still runs after ${timeoutMs} ms`)))]);
+    return Promise.race([
+      code,
+      sleep(timeoutMs).then(() => Promise.reject(new Error(`${this.name} still runs after ${timeoutMs} ms`))),
+    ]);
   }
   async remove() {
     this.logs?.kill();
@@ -170,7 +194,12 @@ try {
   const chainPort = await portBlock(1);
   const [chain, replay] = await Promise.all([
     startLocalChain(chainPort, work),
-    startMarketReplay(repo, replayPort, join(repo, 'packages/stack/market-data/prices.json'), join(repo, 'packages/stack/market-data/replay.jsonl')),
+    startMarketReplay(
+      repo,
+      replayPort,
+      join(repo, 'packages/stack/market-data/prices.json'),
+      join(repo, 'packages/stack/market-data/replay.jsonl'),
+    ),
   ]);
   helpers.push(replay, chain);
 
@@ -179,7 +208,21 @@ try {
     await mkdir(dirname(join(secrets, file)), { recursive: true, mode: 0o700 });
     await writeFile(join(secrets, file), `${value}\n`, { mode: 0o600 });
   };
-  for (const id of ['binance', 'okx', 'coingecko', 'kraken', 'coinbase', 'cryptocompare', 'finnhub', 'alphavantage', 'exchangerate-host', 'frankfurter', 'yahoofinance', 'kucoin', 'bybit']) {
+  for (const id of [
+    'binance',
+    'okx',
+    'coingecko',
+    'kraken',
+    'coinbase',
+    'cryptocompare',
+    'finnhub',
+    'alphavantage',
+    'exchangerate-host',
+    'frankfurter',
+    'yahoofinance',
+    'kucoin',
+    'bybit',
+  ]) {
     await writeSecret(LOCAL_SECRET_FILES.apiKey(id), 'smoke-test-key');
   }
   await writeSecret(LOCAL_SECRET_FILES.faucetKey, chain.ownerKey);
@@ -189,7 +232,10 @@ try {
   const example = JSON.parse(await readFile(join(repo, 'configuration.example.json'), 'utf8'));
   const configFor = (secretsDir) => {
     const cfg = localConfiguration(example, {
-      sourceUrls: (id) => ({ baseUrl: `http://127.0.0.1:${replayPort}/${id}`, wsUrl: `ws://127.0.0.1:${replayPort}/${id}` }),
+      sourceUrls: (id) => ({
+        baseUrl: `http://127.0.0.1:${replayPort}/${id}`,
+        wsUrl: `ws://127.0.0.1:${replayPort}/${id}`,
+      }),
       secretsDir,
       dataDir: '/run/oracle/nodes',
       postgresPort: nodesBase + 11,
@@ -205,7 +251,17 @@ try {
   // The admin CLI runs on the host: it sees the secrets (and later the node keys) at their host path.
   const hostConfig = join(work, 'host-configuration.json');
   await writeFile(hostConfig, JSON.stringify(configFor(secrets), null, 2));
-  const admin = async (...args) => JSON.parse((await run(process.execPath, [join(repo, 'apps/node-runner/dist/cli/admin.js'), ...args, '--config', hostConfig])).stdout);
+  const admin = async (...args) =>
+    JSON.parse(
+      (
+        await run(process.execPath, [
+          join(repo, 'apps/node-runner/dist/cli/admin.js'),
+          ...args,
+          '--config',
+          hostConfig,
+        ])
+      ).stdout,
+    );
   await admin('deploy', '--out', hostConfig);
   const deployed = JSON.parse(await readFile(hostConfig, 'utf8')).solution.feeds;
   const containerConfig = join(work, 'configuration.json');
@@ -219,14 +275,29 @@ try {
     '--network=host',
     '--read-only',
     // s6 runs the service scripts from /run: it must allow exec (Docker's --tmpfs default does not).
-    '--tmpfs', '/run:rw,exec,nosuid,nodev',
-    '--tmpfs', '/tmp:rw,nosuid,nodev',
-    '-v', `${secrets}:/sp/secrets`,
-    '-v', `${pgDir}:/sp/postgresql`,
-    '-v', `${configFile}:/sp/configurations/configuration.json:ro`,
+    '--tmpfs',
+    '/run:rw,exec,nosuid,nodev',
+    '--tmpfs',
+    '/tmp:rw,nosuid,nodev',
+    '-v',
+    `${secrets}:/sp/secrets`,
+    '-v',
+    `${pgDir}:/sp/postgresql`,
+    '-v',
+    `${configFile}:/sp/configurations/configuration.json:ro`,
   ];
   const nodes = [1, 2, 3, 4, 5].map((i) => `node-${i}`);
-  const services = ['config-validate', 'secrets-access', 'node-keys', 'postgres-bootstrap', 'postgres', 'postgres-init', 'price-aggregator', 'process-metrics', ...nodes];
+  const services = [
+    'config-validate',
+    'secrets-access',
+    'node-keys',
+    'postgres-bootstrap',
+    'postgres',
+    'postgres-init',
+    'price-aggregator',
+    'process-metrics',
+    ...nodes,
+  ];
 
   // --- cold start -------------------------------------------------------------------------------
   const cold = new Container('sp-oracle-smoke');
@@ -242,31 +313,61 @@ try {
     figure('image cold start to all services ready', `${(upAt / 1000).toFixed(1)} s`);
     const at = (service) => cold.index(upLine(service));
     for (const node of nodes) {
-      for (const dependency of ['postgres-init', 'price-aggregator', 'node-keys']) assert(at(dependency) < at(node), `${node} was up before ${dependency}`);
+      for (const dependency of ['postgres-init', 'price-aggregator', 'node-keys'])
+        assert(at(dependency) < at(node), `${node} was up before ${dependency}`);
     }
     for (const oracle of nodes.slice(1)) assert(at('node-1') < at(oracle), `${oracle} was up before node-1`);
-    assert(at('postgres-bootstrap') < at('postgres') && at('postgres') < at('postgres-init'), 'postgres out of order');
-    assert(at('config-validate') < Math.min(...services.slice(1).map(at)), 'something was up before config-validate');
+    assert(
+      at('postgres-bootstrap') < at('postgres') && at('postgres') < at('postgres-init'),
+      'postgres out of order',
+    );
+    assert(
+      at('config-validate') < Math.min(...services.slice(1).map(at)),
+      'something was up before config-validate',
+    );
   });
   await check('the aggregator and every node answer /health, and the image HEALTHCHECK passes', async () => {
     await configured;
-    await waitFor('the aggregator /health', async () => (await fetch(`http://127.0.0.1:${aggregatorPort}/health`)).status === 200, 60_000);
+    await waitFor(
+      'the aggregator /health',
+      async () => (await fetch(`http://127.0.0.1:${aggregatorPort}/health`)).status === 200,
+      60_000,
+    );
     for (let i = 1; i <= 5; i++) {
-      await waitFor(`node-${i} /health`, async () => (await fetch(`http://127.0.0.1:${nodesBase + i}/health`)).status === 200, 60_000);
+      await waitFor(
+        `node-${i} /health`,
+        async () => (await fetch(`http://127.0.0.1:${nodesBase + i}/health`)).status === 200,
+        60_000,
+      );
     }
     const health = await cold.exec('node', '/app/packages/stack/dist/cli/healthcheck.js');
     assert(/^healthy: 7 services answer/.test(health), health);
   });
   await check('a first answer arrives on-chain', async () => {
     const feed = deployed[0];
-    await waitFor('an on-chain answer', () => latestRound(chain.rpcUrl, feed.contractAddress, feed.decimals), 90_000, 200);
-    figure('image cold start to first on-chain answer', `${((Date.now() - cold.startedAt) / 1000).toFixed(1)} s`);
+    await waitFor(
+      'an on-chain answer',
+      () => latestRound(chain.rpcUrl, feed.contractAddress, feed.decimals),
+      90_000,
+      200,
+    );
+    figure(
+      'image cold start to first on-chain answer',
+      `${((Date.now() - cold.startedAt) / 1000).toFixed(1)} s`,
+    );
   });
   await check('process-metrics sees the process of every service (s6-svperms)', async () => {
-    const rss = await waitFor('RSS of every service', async () => {
-      const found = await processMetrics(metricsPort);
-      return ['postgres', 'price-aggregator', 'process-metrics', ...nodes].every((s) => found.has(s)) && found;
-    }, 30_000, 1_000);
+    const rss = await waitFor(
+      'RSS of every service',
+      async () => {
+        const found = await processMetrics(metricsPort);
+        return (
+          ['postgres', 'price-aggregator', 'process-metrics', ...nodes].every((s) => found.has(s)) && found
+        );
+      },
+      30_000,
+      1_000,
+    );
     let total = 0;
     // Sums of VmRSS over each service's process tree: pages shared between processes (PostgreSQL's
     // shared buffers, Node's code) count once per process, so the total overstates real use.
@@ -274,60 +375,97 @@ try {
       figure(`RSS ${service}`, `${(kb / 1024).toFixed(0)} MiB`);
       total += kb;
     }
-    figure('RSS total (postgres, aggregator, process-metrics, 1 bootstrap + 4 oracles)', `${(total / 1024).toFixed(0)} MiB`);
+    figure(
+      'RSS total (postgres, aggregator, process-metrics, 1 bootstrap + 4 oracles)',
+      `${(total / 1024).toFixed(0)} MiB`,
+    );
     const nodesTotal = nodes.reduce((sum, node) => sum + rss.get(node), 0);
     figure('RSS of the 5 nodes', `${(nodesTotal / 1024).toFixed(0)} MiB`);
-    figure('container memory (cgroup, podman stats)', await podman('stats', '--no-stream', '--format', '{{.MemUsage}}', cold.name));
+    figure(
+      'container memory (cgroup, podman stats)',
+      await podman('stats', '--no-stream', '--format', '{{.MemUsage}}', cold.name),
+    );
   });
   await check('an oracle killed inside the container is restarted and counted', async () => {
     const pid = await nodePid(cold, 'node-3');
     assert(pid, 'node-3 has no pid');
     await cold.exec('sh', '-c', `kill -KILL ${pid}`);
     const killedAt = Date.now();
-    const again = await waitFor('node-3 to run again', async () => {
-      const now = await nodePid(cold, 'node-3');
-      return now && now !== pid && now;
-    }, 10_000, 50);
+    const again = await waitFor(
+      'node-3 to run again',
+      async () => {
+        const now = await nodePid(cold, 'node-3');
+        return now && now !== pid && now;
+      },
+      10_000,
+      50,
+    );
     figure('oracle restart after SIGKILL (seen from the host)', `${Date.now() - killedAt} ms`);
     assert(again > 0, 'no new pid');
     assert((await cold.exec('cat', '/run/service/node-3/restart-count')) === '1', 'restart-count is not 1');
-    await waitFor('node-3 /health again', async () => (await fetch(`http://127.0.0.1:${nodesBase + 3}/health`)).status === 200, 60_000);
+    await waitFor(
+      'node-3 /health again',
+      async () => (await fetch(`http://127.0.0.1:${nodesBase + 3}/health`)).status === 200,
+      60_000,
+    );
   });
   await check('a crash-looping service stops the container, naming it', async () => {
     for (let crash = 1; crash <= 4; crash++) {
-      const pid = await waitFor('node-2 to run', () => nodePid(cold, 'node-2').catch(() => undefined), 10_000, 50);
+      const pid = await waitFor(
+        'node-2 to run',
+        () => nodePid(cold, 'node-2').catch(() => undefined),
+        10_000,
+        50,
+      );
       await cold.exec('sh', '-c', `kill -KILL ${pid}`).catch(() => undefined);
-      if (crash < 4) await waitFor('node-2 to restart', async () => (await nodePid(cold, 'node-2')) !== pid, 10_000, 50);
+      if (crash < 4)
+        await waitFor('node-2 to restart', async () => (await nodePid(cold, 'node-2')) !== pid, 10_000, 50);
     }
     const code = await cold.exitCode();
     assert(code === 1, `exit code ${code}, expected 1`);
-    assert(cold.line(/node-2.*4 crashes within 600s, more than maxRestarts=3; stopping all services/), 'no line naming node-2');
+    assert(
+      cold.line(/node-2.*4 crashes within 600s, more than maxRestarts=3; stopping all services/),
+      'no line naming node-2',
+    );
     await cold.allDown(services.filter((s) => s !== 'node-2'));
     const stopOrder = (service) => cold.index(stoppedLine(service));
-    for (const oracle of ['node-3', 'node-4', 'node-5']) assert(stopOrder(oracle) < stopOrder('node-1'), `node-1 stopped before ${oracle}`);
-    assert(stopOrder('node-1') < stopOrder('postgres-init') && stopOrder('postgres-init') < stopOrder('postgres'), 'postgres stopped before the nodes');
+    for (const oracle of ['node-3', 'node-4', 'node-5'])
+      assert(stopOrder(oracle) < stopOrder('node-1'), `node-1 stopped before ${oracle}`);
+    assert(
+      stopOrder('node-1') < stopOrder('postgres-init') && stopOrder('postgres-init') < stopOrder('postgres'),
+      'postgres stopped before the nodes',
+    );
   });
   await cold.remove();
 
   // --- warm start and clean stop ----------------------------------------------------------------
   const warm = new Container('sp-oracle-smoke-warm');
   containers.push(warm);
-  await check('the same volumes start again (warm) and `podman stop` shuts everything down cleanly', async () => {
-    await warm.start(runArgs(containerConfig));
-    const upAt = await warm.allUp(services);
-    figure('image warm start to all services ready', `${(upAt / 1000).toFixed(1)} s`);
-    assert(warm.line(/cluster exists/), 'postgres-bootstrap did not reuse the cluster');
-    const began = Date.now();
-    await podman('stop', '-t', '30', warm.name);
-    figure(`${cli} stop`, `${((Date.now() - began) / 1000).toFixed(1)} s`);
-    const code = Number(await podman('inspect', '-f', '{{.State.ExitCode}}', warm.name));
-    assert(code === 0, `exit code ${code}`);
-    await warm.allDown(services);
-    const stopOrder = (service) => warm.index(stoppedLine(service));
-    for (const node of nodes) assert(stopOrder(node) < stopOrder('postgres'), `${node} stopped after postgres`);
-    for (const oracle of nodes.slice(1)) assert(stopOrder(oracle) < stopOrder('node-1'), `node-1 stopped before ${oracle}`);
-    assert(stopOrder('postgres') < stopOrder('postgres-bootstrap') && stopOrder('postgres-bootstrap') < stopOrder('config-validate'), 'oneshots out of order');
-  });
+  await check(
+    'the same volumes start again (warm) and `podman stop` shuts everything down cleanly',
+    async () => {
+      await warm.start(runArgs(containerConfig));
+      const upAt = await warm.allUp(services);
+      figure('image warm start to all services ready', `${(upAt / 1000).toFixed(1)} s`);
+      assert(warm.line(/cluster exists/), 'postgres-bootstrap did not reuse the cluster');
+      const began = Date.now();
+      await podman('stop', '-t', '30', warm.name);
+      figure(`${cli} stop`, `${((Date.now() - began) / 1000).toFixed(1)} s`);
+      const code = Number(await podman('inspect', '-f', '{{.State.ExitCode}}', warm.name));
+      assert(code === 0, `exit code ${code}`);
+      await warm.allDown(services);
+      const stopOrder = (service) => warm.index(stoppedLine(service));
+      for (const node of nodes)
+        assert(stopOrder(node) < stopOrder('postgres'), `${node} stopped after postgres`);
+      for (const oracle of nodes.slice(1))
+        assert(stopOrder(oracle) < stopOrder('node-1'), `node-1 stopped before ${oracle}`);
+      assert(
+        stopOrder('postgres') < stopOrder('postgres-bootstrap') &&
+          stopOrder('postgres-bootstrap') < stopOrder('config-validate'),
+        'oneshots out of order',
+      );
+    },
+  );
   await warm.remove();
 
   // --- a configuration that cannot be used -------------------------------------------------------
@@ -342,7 +480,10 @@ try {
     const code = await bad.exitCode();
     assert(code !== 0, 'the container exited 0');
     await sleep(300);
-    assert(bad.line(/solution\.feeds\[0\]\.pair: /), `no line naming solution.feeds[0].pair:\n${bad.dump(20)}`);
+    assert(
+      bad.line(/solution\.feeds\[0\]\.pair: /),
+      `no line naming solution.feeds[0].pair:\n${bad.dump(20)}`,
+    );
     for (const service of services) assert(!bad.line(upLine(service)), `${service} started`);
   });
 
@@ -352,7 +493,8 @@ try {
   failed++;
   console.log(`FAIL setup: ${error.stack ?? error}`);
 } finally {
-  if (failed > 0) for (const c of containers) if (c.lines.length) console.log(`--- last lines of ${c.name}:\n${c.dump()}`);
+  if (failed > 0)
+    for (const c of containers) if (c.lines.length) console.log(`--- last lines of ${c.name}:\n${c.dump()}`);
   for (const c of containers) await c.remove();
   for (const helper of helpers) await helper.stop();
   if (existsSync(work)) await rm(work, { recursive: true, force: true });

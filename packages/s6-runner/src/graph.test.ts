@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { startOrder } from './graph.js';
 import type { ServiceDefinition, ServiceType } from './source-format.js';
 
-const svc = (name: string, type: ServiceType, dependencies: string[] = [], contents: string[] = []): ServiceDefinition => ({
+const svc = (
+  name: string,
+  type: ServiceType,
+  dependencies: string[] = [],
+  contents: string[] = [],
+): ServiceDefinition => ({
   name,
   type,
   dir: `/x/${name}`,
@@ -43,6 +48,8 @@ describe('startOrder', () => {
     expect(() => startOrder(broken, ['user'])).toThrow('service node-2 refers to unknown service node-9');
     const cyclic = new Map(tree);
     cyclic.set('postgres-bootstrap', svc('postgres-bootstrap', 'oneshot', ['postgres-init']));
-    expect(() => startOrder(cyclic, ['user'])).toThrow(/dependency cycle: .*postgres-init -> postgres -> postgres-bootstrap -> postgres-init$/);
+    expect(() => startOrder(cyclic, ['user'])).toThrow(
+      /dependency cycle: .*postgres-init -> postgres -> postgres-bootstrap -> postgres-init$/,
+    );
   });
 });

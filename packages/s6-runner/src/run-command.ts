@@ -15,7 +15,10 @@ export interface RunOptions {
 export function runCommand(command: string, args: readonly string[], options: RunOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new Error(`${command} not started: aborted`));
-    const child = spawn(command, args, { env: options.env, stdio: ['ignore', options.stdout ?? 'ignore', 'inherit'] });
+    const child = spawn(command, args, {
+      env: options.env,
+      stdio: ['ignore', options.stdout ?? 'ignore', 'inherit'],
+    });
     const onAbort = (): void => {
       child.kill('SIGTERM');
       reject(new Error(`${command} aborted`));

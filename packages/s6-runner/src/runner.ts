@@ -231,7 +231,8 @@ export class LocalRunner {
     });
     this.svscan = svscan;
     svscan.on('exit', (code, signal) => {
-      if (this.svscan === svscan && !this.stopping) this.log(`s6-svscan exited unexpectedly (${code ?? signal})`);
+      if (this.svscan === svscan && !this.stopping)
+        this.log(`s6-svscan exited unexpectedly (${code ?? signal})`);
       this.svscan = undefined;
     });
   }
@@ -298,7 +299,10 @@ export class LocalRunner {
     this.started.add(def.name);
     await this.svc(['-u'], dir);
     const flag = def.notificationFd === undefined ? '-u' : '-U';
-    const code = await runCommand('s6-svwait', [flag, '-t', String(timeoutMs), dir], { env: this.env, signal });
+    const code = await runCommand('s6-svwait', [flag, '-t', String(timeoutMs), dir], {
+      env: this.env,
+      signal,
+    });
     if (code !== 0) {
       throw new Error(`longrun ${def.name} was not ${flag === '-U' ? 'ready' : 'up'} within ${timeoutMs} ms`);
     }
@@ -354,6 +358,8 @@ export class LocalRunner {
     return line
       .split(/\s+/)
       .filter(Boolean)
-      .map((token) => (token.startsWith(`${IMAGE_OVERLAY_ROOT}/`) ? root + token.slice(IMAGE_OVERLAY_ROOT.length) : token));
+      .map((token) =>
+        token.startsWith(`${IMAGE_OVERLAY_ROOT}/`) ? root + token.slice(IMAGE_OVERLAY_ROOT.length) : token,
+      );
   }
 }

@@ -75,7 +75,9 @@ function commandLine(text: string | undefined): string | undefined {
 export async function readServiceDefinition(dir: string, name: string): Promise<ServiceDefinition> {
   const typeText = (await readOptional(join(dir, 'type')))?.trim();
   if (typeText !== 'oneshot' && typeText !== 'longrun' && typeText !== 'bundle') {
-    throw new Error(`service ${name}: type must be oneshot, longrun or bundle (got ${JSON.stringify(typeText)})`);
+    throw new Error(
+      `service ${name}: type must be oneshot, longrun or bundle (got ${JSON.stringify(typeText)})`,
+    );
   }
   for (const entry of await listOptional(dir)) {
     if (!KNOWN_ENTRIES.has(entry)) throw new Error(`service ${name}: unsupported entry ${entry}`);

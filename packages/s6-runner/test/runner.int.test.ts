@@ -27,7 +27,8 @@ async function writeTree(root: string, services: Record<string, ServiceSpec>): P
       await mkdir(join(dir, 'contents.d'));
       for (const member of spec.contents) await writeFile(join(dir, 'contents.d', member), '');
     }
-    if (spec.notificationFd !== undefined) await writeFile(join(dir, 'notification-fd'), `${spec.notificationFd}\n`);
+    if (spec.notificationFd !== undefined)
+      await writeFile(join(dir, 'notification-fd'), `${spec.notificationFd}\n`);
     if (spec.timeoutUp !== undefined) await writeFile(join(dir, 'timeout-up'), `${spec.timeoutUp}\n`);
     if (spec.type === 'longrun') {
       await writeFile(join(dir, 'run'), `#!/bin/sh\n${spec.script ?? 'exec sleep 60'}\n`);
@@ -97,7 +98,10 @@ describe('LocalRunner', () => {
   it('attaches to an s6-svscan that is already running and leaves it running', async () => {
     let scanDir = '';
     const { runner, transitions } = await makeRunner(
-      { user: { type: 'bundle', contents: ['one'] }, one: { type: 'longrun', script: READY, notificationFd: 3 } },
+      {
+        user: { type: 'bundle', contents: ['one'] },
+        one: { type: 'longrun', script: READY, notificationFd: 3 },
+      },
       (root) => (scanDir = join(root, 'scan')),
     );
     await mkdir(scanDir);

@@ -23,7 +23,7 @@ const WITH_USDT = new Set(['BTC', 'ETH', 'LINK']);
 const SKEW = { coinbase: 1.0002, kraken: 0.9998, okx: 1.0001 };
 
 let seed = 20251121;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 const prices = {};
 const lines = [];
@@ -39,7 +39,8 @@ for (let step = 0; step < STEPS; step++) {
     const next = price.get(base) * (1 + (random() - 0.5) * 2 * volatility);
     price.set(base, next);
     lines.push({ timeMs, pair: `${base}/${quote}`, price: fmt(next, decimals) });
-    if (WITH_USDT.has(base)) lines.push({ timeMs, pair: `${base}/USDT`, price: fmt(next * USDT_PREMIUM, decimals) });
+    if (WITH_USDT.has(base))
+      lines.push({ timeMs, pair: `${base}/USDT`, price: fmt(next * USDT_PREMIUM, decimals) });
     if (step % 5 === 0) {
       for (const [source, factor] of Object.entries(SKEW)) {
         lines.push({ timeMs, pair: `${base}/${quote}`, price: fmt(next * factor, decimals), source });
@@ -49,4 +50,6 @@ for (let step = 0; step < STEPS; step++) {
 }
 writeFileSync(join(here, 'prices.json'), `${JSON.stringify(prices, null, 2)}\n`);
 writeFileSync(join(here, 'replay.jsonl'), `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
-process.stdout.write(`wrote prices.json and replay.jsonl (${lines.length} changes over ${(STEPS * STEP_MS) / 1000} s)\n`);
+process.stdout.write(
+  `wrote prices.json and replay.jsonl (${lines.length} changes over ${(STEPS * STEP_MS) / 1000} s)\n`,
+);

@@ -14,7 +14,14 @@
  * `Crypto.verify`); its canonicalisation and algorithm are unconfirmed, so this scheme is not
  * claimed to be compatible with configurations signed by that tool.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 
 /** Canonical JSON: sorted keys, no whitespace. */
 export function canonicalJson(value: unknown): string {
@@ -25,7 +32,8 @@ export function canonicalJson(value: unknown): string {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('cannot sign a non-finite number');
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new Error('cannot sign a non-finite number');
   return JSON.stringify(value);
 }
 
@@ -44,13 +52,18 @@ export function parsePublicKey(base64: string): KeyObject {
     throw new Error('CONFIGURATION_PUBLIC_KEY is not a base64 DER (SubjectPublicKeyInfo) public key');
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`CONFIGURATION_PUBLIC_KEY is a ${key.asymmetricKeyType ?? 'unknown'} key; an Ed25519 key is expected`);
+    throw new Error(
+      `CONFIGURATION_PUBLIC_KEY is a ${key.asymmetricKeyType ?? 'unknown'} key; an Ed25519 key is expected`,
+    );
   }
   return key;
 }
 
 /** Why `solution` does not carry a valid signature by `publicKey`, or undefined when it does. */
-export function signatureProblem(solution: Readonly<Record<string, unknown>>, publicKey: KeyObject): string | undefined {
+export function signatureProblem(
+  solution: Readonly<Record<string, unknown>>,
+  publicKey: KeyObject,
+): string | undefined {
   const signature = solution.signature;
   if (typeof signature !== 'string' || signature === '') {
     return 'required: this image only runs configurations signed for its CONFIGURATION_PUBLIC_KEY (see sign-config)';

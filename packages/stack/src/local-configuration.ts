@@ -58,7 +58,10 @@ export function localConfiguration(example: Json, endpoints: LocalStackEndpoints
     deltaStageMs: 2_000,
     heartbeatSeconds: 60,
   };
-  s.feeds = (s.feeds as Json[]).map(({ contractAddress: _address, ...feed }) => ({ ...feed, heartbeatSeconds: 60 }));
+  s.feeds = (s.feeds as Json[]).map(({ contractAddress: _address, ...feed }) => ({
+    ...feed,
+    heartbeatSeconds: 60,
+  }));
   const aggregator = s.priceAggregatorConfig as Json;
   aggregator.environment = 'development';
   const { basicAuth: _auth, ...push } = aggregator.metricsPush as Json;
@@ -68,7 +71,8 @@ export function localConfiguration(example: Json, endpoints: LocalStackEndpoints
     const key = SOURCE_CONFIG_KEYS[id];
     const { baseUrl, wsUrl } = endpoints.sourceUrls(id);
     const source: Json = { ...(sources[key] ?? {}), enabled: true, baseUrl, wsUrl };
-    if (source.apiKey || SOURCES_REQUIRING_API_KEY.includes(id)) source.apiKey = { file: LOCAL_SECRET_FILES.apiKey(id) };
+    if (source.apiKey || SOURCES_REQUIRING_API_KEY.includes(id))
+      source.apiKey = { file: LOCAL_SECRET_FILES.apiKey(id) };
     sources[key] = source;
   }
   return JSON.parse(JSON.stringify(cfg)) as Json;

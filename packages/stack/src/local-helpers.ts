@@ -15,7 +15,11 @@ export interface Helper {
   stop(): Promise<void>;
 }
 
-function spawnHelper(name: string, command: string, args: readonly string[]): { child: ChildProcess; helper: Helper } {
+function spawnHelper(
+  name: string,
+  command: string,
+  args: readonly string[],
+): { child: ChildProcess; helper: Helper } {
   const child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', command, ...args], {
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -32,7 +36,12 @@ function spawnHelper(name: string, command: string, args: readonly string[]): { 
   return { child, helper };
 }
 
-async function waitUntil(what: string, child: ChildProcess, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function waitUntil(
+  what: string,
+  child: ChildProcess,
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
     if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
     if (await check().catch(() => false)) return;
@@ -70,15 +79,27 @@ export async function startLocalChain(port: number, stateDir: string): Promise<L
   const binary = join(require.resolve('@foundry-rs/anvil-linux-amd64/package.json'), '..', 'bin', 'anvil');
   const configOut = join(stateDir, 'anvil.json');
   const chainId = 1337;
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--config-out', configOut];
+  const args = [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--chain-id',
+    String(chainId),
+    '--config-out',
+    configOut,
+  ];
   const { child, helper } = spawnHelper('anvil', binary, args);
   const rpcUrl = `http://127.0.0.1:${port}`;
   try {
     await waitUntil('anvil', child, async () => (await rpc(rpcUrl, 'eth_chainId', [])) !== undefined);
-    const { private_keys: keys } = JSON.parse(await readFile(configOut, 'utf8')) as { private_keys: string[] };
+    const { private_keys: keys } = JSON.parse(await readFile(configOut, 'utf8')) as {
+      private_keys: string[];
+    };
     const ownerKey = keys[0];
     if (!ownerKey) throw new Error('anvil reported no dev accounts');
-    const setBlockTime = async (seconds: number): Promise<void> => void (await rpc(rpcUrl, 'evm_setIntervalMining', [seconds]));
+    const setBlockTime = async (seconds: number): Promise<void> =>
+      void (await rpc(rpcUrl, 'evm_setIntervalMining', [seconds]));
     return { ...helper, rpcUrl, chainId, ownerKey, setBlockTime };
   } catch (error) {
     await helper.stop();
@@ -87,12 +108,21 @@ export async function startLocalChain(port: number, stateDir: string): Promise<L
 }
 
 /** The fake exchange serving every source's wire format on 127.0.0.1:`port`, playing a replay file in a loop. */
-export async function startMarketReplay(appDir: string, port: number, pricesFile: string, replayFile: string): Promise<Helper> {
+export async function startMarketReplay(
+  appDir: string,
+  port: number,
+  pricesFile: string,
+  replayFile: string,
+): Promise<Helper> {
   const cli = join(appDir, 'packages/fake-exchange/dist/cli.js');
   const args = [cli, '--port', String(port), '--prices', pricesFile, '--replay', replayFile];
   const { child, helper } = spawnHelper('market replay', process.execPath, args);
   try {
-    await waitUntil('the market replay', child, async () => (await fetch(`http://127.0.0.1:${port}/`)).status < 500);
+    await waitUntil(
+      'the market replay',
+      child,
+      async () => (await fetch(`http://127.0.0.1:${port}/`)).status < 500,
+    );
     return helper;
   } catch (error) {
     await helper.stop();

@@ -16,7 +16,11 @@ function configuration(secretsDir: string): ValidatedConfiguration {
       postgres: { passwords: [1, 2, 3, 4, 5].map((i) => ({ file: `db/${i}` })) },
       nodes: { keystorePassword: { env: 'KEYSTORE_PASSWORD' } },
       priceAggregatorConfig: {
-        metricsPush: { enabled: true, url: 'https://metrics.example.com/api/v1/import/prometheus', basicAuth: { username: 'u', password: { file: 'push' } } },
+        metricsPush: {
+          enabled: true,
+          url: 'https://metrics.example.com/api/v1/import/prometheus',
+          basicAuth: { username: 'u', password: { file: 'push' } },
+        },
         sources: {
           cryptocompare: { apiKey: { file: 'api-keys/cryptocompare' } },
           finnhub: { enabled: false },
@@ -50,7 +54,12 @@ describe('secret access', async () => {
   });
 
   it("makes each file 0640 with its readers' group, and its directories searchable", async () => {
-    for (const file of ['faucet/key', 'push', 'api-keys/cryptocompare', ...[1, 2, 3, 4, 5].map((i) => `db/${i}`)]) {
+    for (const file of [
+      'faucet/key',
+      'push',
+      'api-keys/cryptocompare',
+      ...[1, 2, 3, 4, 5].map((i) => `db/${i}`),
+    ]) {
       await mkdir(join(dir, file, '..'), { recursive: true, mode: 0o700 });
       await writeFile(join(dir, file), 'secret\n', { mode: 0o600 });
     }
@@ -58,10 +67,14 @@ describe('secret access', async () => {
     const asked: string[] = [];
     const lines = await grantSecretAccess(cfg, (group) => (asked.push(group), gid));
     expect(new Set(asked)).toEqual(new Set(['oracle-node', 'metrics-push', 'price-aggregator']));
-    expect(lines).toContain('solution.priceAggregatorConfig.metricsPush.basicAuth.password: readable by price-aggregator, process-metrics (group metrics-push)');
+    expect(lines).toContain(
+      'solution.priceAggregatorConfig.metricsPush.basicAuth.password: readable by price-aggregator, process-metrics (group metrics-push)',
+    );
     expect((await stat(join(dir, 'api-keys/cryptocompare'))).mode & 0o777).toBe(0o640);
     expect((await stat(join(dir, 'api-keys'))).mode & 0o777).toBe(0o701);
-    await expect(grantSecretAccess(cfg, (group) => (group === 'metrics-push' ? undefined : gid))).rejects.toThrow(
+    await expect(
+      grantSecretAccess(cfg, (group) => (group === 'metrics-push' ? undefined : gid)),
+    ).rejects.toThrow(
       'solution.priceAggregatorConfig.metricsPush.basicAuth.password: no group gives price-aggregator and process-metrics access',
     );
   });

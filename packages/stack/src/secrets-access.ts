@@ -16,7 +16,9 @@ import {
 } from '@oracle/config';
 
 /** The image's service users and the secrets each reads. */
-export function secretReaders(cfg: ValidatedConfiguration): ReadonlyArray<{ user: string; scope: readonly string[] }> {
+export function secretReaders(
+  cfg: ValidatedConfiguration,
+): ReadonlyArray<{ user: string; scope: readonly string[] }> {
   const nodes = Array.from({ length: cfg.solution.totalNodes }, (_, i) => nodeSecrets(i + 1)).flat();
   return [
     { user: 'price-aggregator', scope: AGGREGATOR_SECRETS },
@@ -52,7 +54,9 @@ export function secretFiles(cfg: ValidatedConfiguration): SecretFile[] {
     if (isParsedSecretRef(node)) {
       if ('file' in node) {
         const at = formatPath(path);
-        const users = readers.filter((r) => r.scope.some((prefix) => isWithin(at, prefix))).map((r) => r.user);
+        const users = readers
+          .filter((r) => r.scope.some((prefix) => isWithin(at, prefix)))
+          .map((r) => r.user);
         found.push({ path: at, file: resolve(cfg.solution.spSecretsDir, node.file), users: users.sort() });
       }
     } else if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...path, i]));
@@ -68,17 +72,25 @@ export function secretFiles(cfg: ValidatedConfiguration): SecretFile[] {
  * Grants the access; `groupId` looks a group up (undefined when it does not exist). Returns one
  * line per secret; throws on a secret whose readers have no group, naming it.
  */
-export async function grantSecretAccess(cfg: ValidatedConfiguration, groupId: (name: string) => number | undefined): Promise<string[]> {
+export async function grantSecretAccess(
+  cfg: ValidatedConfiguration,
+  groupId: (name: string) => number | undefined,
+): Promise<string[]> {
   const done: string[] = [];
   for (const secret of secretFiles(cfg)) {
     if (secret.users.length === 0) continue;
     const group = READER_GROUPS[secret.users.join(',')];
     const gid = group === undefined ? undefined : groupId(group);
-    if (gid === undefined) throw new Error(`${secret.path}: no group gives ${secret.users.join(' and ')} access`);
+    if (gid === undefined)
+      throw new Error(`${secret.path}: no group gives ${secret.users.join(' and ')} access`);
     const file = await stat(secret.file);
     if (file.gid !== gid) await chown(secret.file, file.uid, gid);
     if ((file.mode & 0o777) !== 0o640) await chmod(secret.file, 0o640);
-    for (let dir = dirname(secret.file); !relative(cfg.solution.spSecretsDir, dir).startsWith('..'); dir = dirname(dir)) {
+    for (
+      let dir = dirname(secret.file);
+      !relative(cfg.solution.spSecretsDir, dir).startsWith('..');
+      dir = dirname(dir)
+    ) {
       const { mode } = await stat(dir);
       if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
       if (dir === cfg.solution.spSecretsDir || dir === dirname(dir)) break;

@@ -30,7 +30,12 @@ export async function latestRound(
   const response = await fetch(rpcUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_call', params: [{ to: address, data: LATEST_ROUND_DATA }, 'latest'] }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'eth_call',
+      params: [{ to: address, data: LATEST_ROUND_DATA }, 'latest'],
+    }),
   });
   const body = (await response.json()) as { result?: string; error?: { message: string } };
   if (!body.result || body.result.length < 2 + 5 * 64) return undefined;
@@ -42,13 +47,19 @@ export async function latestRound(
 }
 
 /** The aggregator's answer for each pair of a GET /quotes/batch, keyed by "BASE/QUOTE". */
-export async function aggregatedPrices(aggregatorUrl: string, pairs: readonly string[]): Promise<Map<string, FeedStatus['aggregated']>> {
+export async function aggregatedPrices(
+  aggregatorUrl: string,
+  pairs: readonly string[],
+): Promise<Map<string, FeedStatus['aggregated']>> {
   const query = pairs.map((p) => p.replace('/', '-')).join(',');
   const response = await fetch(`${aggregatorUrl}/quotes/batch?pairs=${query}`);
-  const body = (await response.json()) as { pairs?: Record<string, { price?: string; contributors?: unknown[] }> };
+  const body = (await response.json()) as {
+    pairs?: Record<string, { price?: string; contributors?: unknown[] }>;
+  };
   const prices = new Map<string, FeedStatus['aggregated']>();
   for (const [key, value] of Object.entries(body.pairs ?? {})) {
-    if (value.price) prices.set(key.replace('-', '/'), { price: value.price, sources: value.contributors?.length ?? 0 });
+    if (value.price)
+      prices.set(key.replace('-', '/'), { price: value.price, sources: value.contributors?.length ?? 0 });
   }
   return prices;
 }
@@ -58,7 +69,9 @@ export function formatStatus(feeds: readonly FeedStatus[]): string {
   return feeds
     .map(({ pair, aggregated, onChain }) => {
       const offChain = aggregated ? `${aggregated.price} (${aggregated.sources} sources)` : 'no price';
-      const chain = onChain ? `chain ${onChain.answer} #${onChain.roundId} ${onChain.ageSeconds}s ago` : 'chain: no answer yet';
+      const chain = onChain
+        ? `chain ${onChain.answer} #${onChain.roundId} ${onChain.ageSeconds}s ago`
+        : 'chain: no answer yet';
       return `${pair} ${offChain} ${chain}`;
     })
     .join(' | ');

@@ -28,10 +28,21 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
 }
 
 const runnerCli = (tree: Tree, env: Record<string, string> = {}): Promise<Outcome> =>
-  run(process.execPath, [join(REPO, 'packages/s6-runner/dist/cli.js'), 'up', '--overlay', OVERLAY, '--run-dir', join(tree.dir, 'run')], {
-    ...tree.env,
-    ...env,
-  });
+  run(
+    process.execPath,
+    [
+      join(REPO, 'packages/s6-runner/dist/cli.js'),
+      'up',
+      '--overlay',
+      OVERLAY,
+      '--run-dir',
+      join(tree.dir, 'run'),
+    ],
+    {
+      ...tree.env,
+      ...env,
+    },
+  );
 
 const signConfig = (args: readonly string[]): Promise<Outcome> =>
   run(process.execPath, [join(REPO, 'packages/stack/dist/cli/sign-config.js'), ...args], process.env);
@@ -54,7 +65,9 @@ describe('a configuration that cannot be used', () => {
     const { code, stderr } = await runnerCli(tree);
     expect(code).toBe(1);
     expect(stderr).toMatch(/stage2-hook: +solution\.feeds\[0\]\.pair: .*BASE\/QUOTE/);
-    expect(stderr).toContain('solution.maxRestarts: expected a number, got a string: write it without quotes');
+    expect(stderr).toContain(
+      'solution.maxRestarts: expected a number, got a string: write it without quotes',
+    );
     expect(stderr).toContain('the stage-2 hook failed (exit code 1); nothing was started');
     await expectNothingStarted(tree);
   });
@@ -63,7 +76,9 @@ describe('a configuration that cannot be used', () => {
     tree = await prepareTree({ solution: { faucetPrivateKey: { file: 'faucet/private-key' } } });
     const { code, stderr } = await runnerCli(tree);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/config-validate: +solution\.faucetPrivateKey: secret file .*faucet\/private-key does not exist/);
+    expect(stderr).toMatch(
+      /config-validate: +solution\.faucetPrivateKey: secret file .*faucet\/private-key does not exist/,
+    );
     expect(stderr).toContain('oneshot config-validate failed (exit code 1)');
     await expectNothingStarted(tree);
   });
@@ -90,7 +105,10 @@ describe('a configuration that cannot be used', () => {
     await expectNothingStarted(tree);
 
     await writeFile(tree.configPath, signed);
-    const check = await run(process.execPath, [join(REPO, 'packages/stack/dist/cli/config-validate.js')], { ...tree.env, ...image });
+    const check = await run(process.execPath, [join(REPO, 'packages/stack/dist/cli/config-validate.js')], {
+      ...tree.env,
+      ...image,
+    });
     expect(check.stderr).toContain('signature verified');
     expect(check.code).toBe(0);
   });

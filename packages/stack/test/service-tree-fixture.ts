@@ -116,7 +116,11 @@ export async function prepareTree(options: TreeOptions = {}): Promise<Tree> {
       nodes: { dataDirBase: join(dir, 'nodes') },
       priceAggregatorConfig: {
         port: await freePort(),
-        sources: { cryptocompare: { enabled: false }, finnhub: { enabled: false }, alphavantage: { enabled: false } },
+        sources: {
+          cryptocompare: { enabled: false },
+          finnhub: { enabled: false },
+          alphavantage: { enabled: false },
+        },
       },
       processMetrics: { port: await freePort() },
       feeds: [{ name: 'BTC / USD', pair: 'BTC/USD', decimals: 8 }],
@@ -170,7 +174,9 @@ export async function prepareTree(options: TreeOptions = {}): Promise<Tree> {
         .map((line) => JSON.parse(line) as StandInEvent);
     },
     pid(service) {
-      const out = execFileSync('s6-svstat', ['-o', 'pid', runner.serviceDir(service)], { encoding: 'utf8' }).trim();
+      const out = execFileSync('s6-svstat', ['-o', 'pid', runner.serviceDir(service)], {
+        encoding: 'utf8',
+      }).trim();
       const pid = Number(out);
       return pid > 0 ? pid : undefined;
     },

@@ -41,9 +41,21 @@ describe('the service tree under s6', () => {
   it('brings every service up, none before its dependencies are ready', async () => {
     const up = tree.transitions.filter((t) => t.state === 'up').map((t) => t.service);
     expect(new Set(up)).toEqual(
-      new Set(['config-validate', 'secrets-access', 'node-keys', 'postgres-bootstrap', 'postgres', 'postgres-init', 'price-aggregator', 'process-metrics', ...NODES]),
+      new Set([
+        'config-validate',
+        'secrets-access',
+        'node-keys',
+        'postgres-bootstrap',
+        'postgres',
+        'postgres-init',
+        'price-aggregator',
+        'process-metrics',
+        ...NODES,
+      ]),
     );
-    expect(transitionAt('config-validate', 'up')).toBeLessThanOrEqual(transitionAt('postgres-bootstrap', 'starting'));
+    expect(transitionAt('config-validate', 'up')).toBeLessThanOrEqual(
+      transitionAt('postgres-bootstrap', 'starting'),
+    );
     for (const reader of ['node-keys', 'price-aggregator', 'process-metrics']) {
       expect(transitionAt('secrets-access', 'up')).toBeLessThanOrEqual(transitionAt(reader, 'starting'));
     }
@@ -54,12 +66,21 @@ describe('the service tree under s6', () => {
     const bootstrapReady = eventOf(events, 'node-1', 'ready').at;
     for (const node of NODES) {
       const started = eventOf(events, node, 'start').at;
-      expect(started, `${node} started before postgres-init was done`).toBeGreaterThanOrEqual(transitionAt('postgres-init', 'up'));
-      expect(started, `${node} started before node-keys was done`).toBeGreaterThanOrEqual(transitionAt('node-keys', 'up'));
-      expect(started, `${node} started before the aggregator was ready`).toBeGreaterThanOrEqual(aggregatorReady);
+      expect(started, `${node} started before postgres-init was done`).toBeGreaterThanOrEqual(
+        transitionAt('postgres-init', 'up'),
+      );
+      expect(started, `${node} started before node-keys was done`).toBeGreaterThanOrEqual(
+        transitionAt('node-keys', 'up'),
+      );
+      expect(started, `${node} started before the aggregator was ready`).toBeGreaterThanOrEqual(
+        aggregatorReady,
+      );
     }
     for (const oracle of ORACLES) {
-      expect(eventOf(events, oracle, 'start').at, `${oracle} started before node-1 was ready`).toBeGreaterThanOrEqual(bootstrapReady);
+      expect(
+        eventOf(events, oracle, 'start').at,
+        `${oracle} started before node-1 was ready`,
+      ).toBeGreaterThanOrEqual(bootstrapReady);
     }
     console.log(`service tree (5 nodes, stand-in apps) up in ${bootMs} ms`);
   });
@@ -67,7 +88,9 @@ describe('the service tree under s6', () => {
   it('gives each node its own database that no other node can connect to', async () => {
     const { port } = tree.configuration.solution.postgres as { port: number };
     const password = (node: number): Promise<string> =>
-      readFile(join(tree.dir, 'secrets/nodes', String(node), 'db-password'), 'utf8').then((text) => text.trim());
+      readFile(join(tree.dir, 'secrets/nodes', String(node), 'db-password'), 'utf8').then((text) =>
+        text.trim(),
+      );
     const connect = async (node: number, database: number): Promise<string> => {
       const client = new pg.Client({
         host: '127.0.0.1',
@@ -98,7 +121,8 @@ describe('the service tree under s6', () => {
     const killedAt = Date.now();
     process.kill(pid!, 'SIGKILL');
     const restarted = await waitFor(
-      async () => (await tree.events()).find((e) => e.service === 'node-3' && e.event === 'start' && e.pid !== pid),
+      async () =>
+        (await tree.events()).find((e) => e.service === 'node-3' && e.event === 'start' && e.pid !== pid),
       { timeoutMs: 5_000, intervalMs: 20, what: 'node-3 to start again' },
     );
     console.log(`node-3 back ${restarted.at - killedAt} ms after SIGKILL`);
@@ -112,10 +136,14 @@ describe('the service tree under s6', () => {
   it('does not count a requested restart', async () => {
     const serviceDir = tree.runner.serviceDir('node-4');
     execFileSync('s6-svc', ['-r', serviceDir]); // SIGTERM; the stand-in exits 0
-    await waitFor(async () => (await tree.events()).filter((e) => e.service === 'node-4' && e.event === 'start').length === 2, {
-      timeoutMs: 5_000,
-      what: 'node-4 to start again',
-    });
+    await waitFor(
+      async () =>
+        (await tree.events()).filter((e) => e.service === 'node-4' && e.event === 'start').length === 2,
+      {
+        timeoutMs: 5_000,
+        what: 'node-4 to start again',
+      },
+    );
     expect(existsSync(join(serviceDir, 'restart-count'))).toBe(false);
   });
 

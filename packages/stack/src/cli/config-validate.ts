@@ -25,6 +25,10 @@ try {
       (signatureVerified ? 'verified' : 'not checked (the image has no CONFIGURATION_PUBLIC_KEY)'),
   );
 } catch (error) {
-  print(error instanceof ConfigurationError ? error.message : `cannot check the configuration: ${(error as Error).message}`);
+  print(
+    error instanceof ConfigurationError
+      ? error.message
+      : `cannot check the configuration: ${(error as Error).message}`,
+  );
   process.exitCode = 1;
 }

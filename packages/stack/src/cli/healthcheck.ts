@@ -33,7 +33,8 @@ try {
     ['price-aggregator', localUrl(s.priceAggregatorConfig.host, s.priceAggregatorConfig.port, '/health')],
     ['process-metrics', localUrl(s.processMetrics.host, s.processMetrics.port, '/healthz')],
   ];
-  for (let i = 1; i <= s.totalNodes; i++) targets.push([`node-${i}`, localUrl(s.nodes.host, s.nodes.apiPortBase + i, '/health')]);
+  for (let i = 1; i <= s.totalNodes; i++)
+    targets.push([`node-${i}`, localUrl(s.nodes.host, s.nodes.apiPortBase + i, '/health')]);
   const problems = await Promise.all(targets.map(async ([name, url]) => [name, await problem(url)] as const));
   const failing = problems.filter(([, why]) => why !== undefined);
   if (failing.length === 0) {

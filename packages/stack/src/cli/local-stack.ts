@@ -51,7 +51,10 @@ interface LocalFeed {
   readonly contractAddress?: string;
 }
 interface LocalConfiguration {
-  readonly solution: { readonly feeds: LocalFeed[]; readonly priceAggregatorConfig: { host: string; port: number } };
+  readonly solution: {
+    readonly feeds: LocalFeed[];
+    readonly priceAggregatorConfig: { host: string; port: number };
+  };
 }
 
 async function writeSecret(file: string, value: string): Promise<void> {
@@ -64,12 +67,16 @@ async function writeSecret(file: string, value: string): Promise<void> {
 function admin(...args: string[]): Promise<Array<Record<string, unknown>>> {
   return new Promise((resolvePromise, reject) => {
     const cli = join(appDir, 'apps/node-runner/dist/cli/admin.js');
-    const child = spawn(process.execPath, [cli, ...args, '--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [cli, ...args, '--config', configPath], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolvePromise(JSON.parse(stdout) as Array<Record<string, unknown>>) : reject(new Error(`admin ${args[0]} exited with code ${code}`)),
+      code === 0
+        ? resolvePromise(JSON.parse(stdout) as Array<Record<string, unknown>>)
+        : reject(new Error(`admin ${args[0]} exited with code ${code}`)),
     );
   });
 }
@@ -101,13 +108,21 @@ async function start(): Promise<LocalConfiguration> {
   for (const started of [replay, chain]) if (started.status === 'fulfilled') helpers.push(started.value);
   if (replay.status === 'rejected') throw replay.reason;
   if (chain.status === 'rejected') throw chain.reason;
-  log(`market replay (synthetic data) on http://127.0.0.1:${replayPort}, chain ${chain.value.chainId} on ${chain.value.rpcUrl}`);
+  log(
+    `market replay (synthetic data) on http://127.0.0.1:${replayPort}, chain ${chain.value.chainId} on ${chain.value.rpcUrl}`,
+  );
 
   for (const id of SOURCE_IDS) await writeSecret(LOCAL_SECRET_FILES.apiKey(id), 'local-replay-key');
   await writeSecret(LOCAL_SECRET_FILES.faucetKey, chain.value.ownerKey);
-  const example = JSON.parse(await readFile(join(appDir, 'configuration.example.json'), 'utf8')) as Record<string, unknown>;
+  const example = JSON.parse(await readFile(join(appDir, 'configuration.example.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const configuration = localConfiguration(example, {
-    sourceUrls: (id) => ({ baseUrl: `http://127.0.0.1:${replayPort}/${id}`, wsUrl: `ws://127.0.0.1:${replayPort}/${id}` }),
+    sourceUrls: (id) => ({
+      baseUrl: `http://127.0.0.1:${replayPort}/${id}`,
+      wsUrl: `ws://127.0.0.1:${replayPort}/${id}`,
+    }),
     secretsDir,
     dataDir: join(runDir, 'nodes'),
     postgresPort: Number(values['postgres-port']),
@@ -115,13 +130,15 @@ async function start(): Promise<LocalConfiguration> {
     chainId: chain.value.chainId,
   });
   await writeFile(configPath, `${JSON.stringify(configuration, null, 2)}\n`);
-  for (const { feed, address } of await admin('deploy', '--out', configPath)) log(`deployed ${String(feed)} at ${String(address)}`);
+  for (const { feed, address } of await admin('deploy', '--out', configPath))
+    log(`deployed ${String(feed)} at ${String(address)}`);
 
   // The feeds' OCR configuration needs only the nodes' public keys: set it as soon as node-keys is
   // done, while the rest starts, so the nodes find it on-chain when they come up.
   let configured: Promise<void> | undefined;
   const setConfig = async (): Promise<void> => {
-    for (const { feed, status } of await admin('set-config')) log(`OCR configuration of ${String(feed)}: ${String(status)}`);
+    for (const { feed, status } of await admin('set-config'))
+      log(`OCR configuration of ${String(feed)}: ${String(status)}`);
     await chain.value.setBlockTime(1);
   };
   runner = new LocalRunner({
@@ -151,14 +168,17 @@ async function start(): Promise<LocalConfiguration> {
 
 async function feedStatus(configuration: LocalConfiguration, rpcUrl: string): Promise<FeedStatus[]> {
   const { feeds, priceAggregatorConfig: aggregator } = configuration.solution;
-  const prices = await aggregatedPrices(`http://${aggregator.host}:${aggregator.port}`, feeds.map((f) => f.pair)).catch(
-    () => new Map<string, FeedStatus['aggregated']>(),
-  );
+  const prices = await aggregatedPrices(
+    `http://${aggregator.host}:${aggregator.port}`,
+    feeds.map((f) => f.pair),
+  ).catch(() => new Map<string, FeedStatus['aggregated']>());
   return Promise.all(
     feeds.map(async (feed) => ({
       pair: feed.pair,
       aggregated: prices.get(feed.pair),
-      onChain: feed.contractAddress ? await latestRound(rpcUrl, feed.contractAddress, feed.decimals).catch(() => undefined) : undefined,
+      onChain: feed.contractAddress
+        ? await latestRound(rpcUrl, feed.contractAddress, feed.decimals).catch(() => undefined)
+        : undefined,
     })),
   );
 }

@@ -16,7 +16,9 @@ const SERVICE = 'node-keys';
 const PASSPHRASE_ENV = 'ORACLE_NODE_KEYSTORE_PASSPHRASE';
 
 const log = (level: string, msg: string, fields: Record<string, unknown> = {}): void => {
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), service: SERVICE, ...fields, msg })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level, time: new Date().toISOString(), service: SERVICE, ...fields, msg })}\n`,
+  );
 };
 
 function runKeysCli(keysCli: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -25,7 +27,9 @@ function runKeysCli(keysCli: string, args: readonly string[], env: NodeJS.Proces
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`the keys CLI exited with code ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`the keys CLI exited with code ${code}`)),
+    );
   });
 }
 
@@ -41,10 +45,15 @@ try {
     args.push('--passphrase-env', PASSPHRASE_ENV);
   }
   const began = Date.now();
-  const publicKeys = JSON.parse(await runKeysCli(values['keys-cli'], args, env)) as Array<Record<string, unknown>>;
+  const publicKeys = JSON.parse(await runKeysCli(values['keys-cli'], args, env)) as Array<
+    Record<string, unknown>
+  >;
   for (const keys of publicKeys) log('info', 'Node keys ready', keys);
   log('info', `Keys of ${publicKeys.length} nodes ready in ${Date.now() - began} ms`);
 } catch (error) {
-  log('error', error instanceof ConfigurationError ? error.message : `Node keys failed: ${(error as Error).message}`);
+  log(
+    'error',
+    error instanceof ConfigurationError ? error.message : `Node keys failed: ${(error as Error).message}`,
+  );
   process.exitCode = 1;
 }

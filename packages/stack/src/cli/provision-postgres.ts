@@ -5,7 +5,9 @@ import { provisionPostgres } from '../provision-postgres.js';
 import { systemUser } from '../system-user.js';
 
 const log = (level: string, msg: string): void => {
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), service: 'postgres-init', msg })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level, time: new Date().toISOString(), service: 'postgres-init', msg })}\n`,
+  );
 };
 
 try {
@@ -16,6 +18,9 @@ try {
     log: (msg) => log('info', msg),
   });
 } catch (error) {
-  log('error', error instanceof ConfigurationError ? error.message : `provisioning failed: ${(error as Error).message}`);
+  log(
+    'error',
+    error instanceof ConfigurationError ? error.message : `provisioning failed: ${(error as Error).message}`,
+  );
   process.exit(1);
 }

@@ -10,12 +10,19 @@ import { readFile } from 'node:fs/promises';
 import { grantSecretAccess } from '../secrets-access.js';
 
 const log = (level: string, msg: string): void => {
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), service: 'secrets-access', msg })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level, time: new Date().toISOString(), service: 'secrets-access', msg })}\n`,
+  );
 };
 
 function groupId(name: string): number | undefined {
   try {
-    const gid = Number(execFileSync('getent', ['group', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(':')[2]);
+    const gid = Number(
+      execFileSync('getent', ['group', name], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).split(':')[2],
+    );
     return Number.isInteger(gid) ? gid : undefined;
   } catch {
     return undefined;

@@ -26,7 +26,9 @@ const { positionals, values } = parseArgs({
   },
 });
 
-async function readSolution(file: string): Promise<{ document: Record<string, unknown>; solution: Record<string, unknown> }> {
+async function readSolution(
+  file: string,
+): Promise<{ document: Record<string, unknown>; solution: Record<string, unknown> }> {
   const document = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   const solution = document.solution;
   if (solution === null || typeof solution !== 'object' || Array.isArray(solution)) {
