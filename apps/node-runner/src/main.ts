@@ -76,7 +76,13 @@ async function main(): Promise<void> {
   }
   const logger = baseLogger.child({ peerId: keys.peerId });
 
-  const dbPassword = await readNodeSecret(node.database.password, 'database password');
+  let dbPassword: string;
+  try {
+    dbPassword = await readNodeSecret(node.database.password, 'database password');
+  } catch (error) {
+    logger.fatal({ error: (error as Error).message }, 'Cannot read the database password');
+    process.exit(1);
+  }
   const { host, port, name, role } = node.database;
   const opened = await openPgStore({
     connectionString: `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(dbPassword)}@${host}:${port}/${encodeURIComponent(name)}`,
@@ -154,7 +160,6 @@ async function main(): Promise<void> {
   }
 
   const runtime = new NodeRuntime({
-    nodeIndex,
     feeds,
     store,
     transport,
@@ -182,7 +187,6 @@ async function main(): Promise<void> {
   const subscription = node.chain.rpcWsUrl
     ? new ConfigSetSubscription({
         wsUrl: node.chain.rpcWsUrl,
-        chainId: node.chain.chainId,
         contracts: feeds.map((f) => f.contract),
         onConfigSet: (contract) => runtime.configSetSeen(contract),
         clock,
@@ -223,7 +227,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, STOP_TIMEOUT_MS).unref();
     await api.close();
-    await subscription?.stop();
+    subscription?.stop();
     await faucet?.stop();
     await runtime.stop();
     await transport.stop();

@@ -1,18 +1,17 @@
-import { WebSocketProvider, type Log } from 'ethers';
 import { backoffDelayMs, type BackoffPolicy } from '@oracle/core';
 import { CONFIG_SET_TOPIC } from '@oracle/evm';
 import type { Logger } from '@oracle/logger';
+import { z } from 'zod';
 import type { Clock } from '../ports/clock.js';
 
 export interface ConfigSetSubscriptionOptions {
   readonly wsUrl: string;
-  readonly chainId: number;
   /** Called with the (lower-case) address of a contract that emitted ConfigSet. */
   readonly onConfigSet: (contract: string) => void;
   readonly contracts: readonly string[];
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Delays between reconnections after the socket closes. */
+  /** Delays between reconnections after the socket fails or closes. */
   readonly reconnectBackoff?: BackoffPolicy;
 }
 
@@ -22,16 +21,28 @@ const defaultReconnect: BackoffPolicy = {
   multiplier: 2,
   jitter: 0.2,
 };
+const SUBSCRIBE_ID = 1;
+
+/** What arrives on the socket: the answer to eth_subscribe, or a log notification. */
+const frameSchema = z.union([
+  z.object({ id: z.literal(SUBSCRIBE_ID), result: z.string() }),
+  z.object({ id: z.literal(SUBSCRIBE_ID), error: z.object({ message: z.string() }) }),
+  z.object({
+    method: z.literal('eth_subscription'),
+    params: z.object({ result: z.object({ address: z.string() }) }),
+  }),
+]);
 
 /**
- * One WebSocket subscription to the ConfigSet logs of every feed contract of a node. A log only
- * tells the feed's tracker to poll now: the tracker's checks (confirmations, digest, validation)
- * stay the single path to a config, and polling goes on when the socket is down. A closed socket
- * is reopened with backoff, forever.
+ * One WebSocket subscription (`eth_subscribe` "logs") to the ConfigSet logs of every feed contract
+ * of a node. A log only tells the feed's tracker to poll now: the tracker's checks (confirmations,
+ * digest, validation) stay the single path to a config, and polling goes on while the socket is
+ * down. A failed or closed socket is reopened with backoff, forever. Plain JSON-RPC over the
+ * platform WebSocket: nothing here can leave a promise unhandled.
  */
 export class ConfigSetSubscription {
   readonly #o: ConfigSetSubscriptionOptions;
-  #provider: WebSocketProvider | undefined;
+  #socket: WebSocket | undefined;
   #failures = 0;
   #cancelReconnect: (() => void) | undefined;
   #stopped = false;
@@ -44,40 +55,55 @@ export class ConfigSetSubscription {
     this.#connect();
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     this.#stopped = true;
     this.#cancelReconnect?.();
-    await this.#provider?.destroy();
-    this.#provider = undefined;
+    this.#socket?.close();
+    this.#socket = undefined;
   }
 
   #connect(): void {
     if (this.#stopped || this.#o.contracts.length === 0) return;
-    const { wsUrl, chainId, contracts, logger } = this.#o;
+    const { wsUrl, contracts, logger } = this.#o;
     const socket = new WebSocket(wsUrl);
-    const provider = new WebSocketProvider(socket, chainId, { staticNetwork: true });
-    this.#provider = provider;
-    socket.addEventListener('open', () => {
-      this.#failures = 0;
-      logger.info({ contracts: contracts.length }, 'Subscribed to ConfigSet logs');
-    });
-    socket.addEventListener('close', () => this.#reconnectLater(provider));
-    void provider
-      .on({ address: [...contracts], topics: [CONFIG_SET_TOPIC] }, (log: Log) =>
-        this.#o.onConfigSet(log.address.toLowerCase()),
-      )
-      .catch((error: unknown) => {
-        logger.warn({ err: error }, 'Subscribing to ConfigSet logs failed');
+    this.#socket = socket;
+    socket.addEventListener('open', () =>
+      socket.send(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: SUBSCRIBE_ID,
+          method: 'eth_subscribe',
+          params: ['logs', { address: contracts, topics: [CONFIG_SET_TOPIC] }],
+        }),
+      ),
+    );
+    socket.addEventListener('message', (event) => {
+      let frame: z.infer<typeof frameSchema>;
+      try {
+        frame = frameSchema.parse(JSON.parse(String(event.data)));
+      } catch {
+        return;
+      }
+      if ('method' in frame) this.#o.onConfigSet(frame.params.result.address.toLowerCase());
+      else if ('result' in frame) {
+        this.#failures = 0;
+        logger.info({ contracts: contracts.length }, 'Subscribed to ConfigSet logs');
+      } else {
+        logger.warn({ error: frame.error.message }, 'The node refused the ConfigSet subscription');
         socket.close();
-      });
+      }
+    });
+    // A refused connection may raise only 'error' (the socket stays CONNECTING), a dropped one 'close'.
+    socket.addEventListener('error', () => this.#reconnectLater(socket));
+    socket.addEventListener('close', () => this.#reconnectLater(socket));
   }
 
-  #reconnectLater(provider: WebSocketProvider): void {
-    if (this.#stopped || provider !== this.#provider) return;
-    this.#provider = undefined;
-    void provider.destroy().catch(() => undefined);
+  #reconnectLater(socket: WebSocket): void {
+    if (this.#stopped || socket !== this.#socket) return;
+    this.#socket = undefined;
+    socket.close();
     const delayMs = backoffDelayMs(this.#o.reconnectBackoff ?? defaultReconnect, this.#failures++);
-    this.#o.logger.warn({ delayMs }, 'ConfigSet subscription closed; reconnecting');
+    this.#o.logger.warn({ delayMs }, 'ConfigSet subscription lost; reconnecting');
     this.#cancelReconnect = this.#o.clock.after(delayMs, () => {
       this.#cancelReconnect = undefined;
       this.#connect();

@@ -20,7 +20,6 @@ export interface OracleParts {
 }
 
 export interface NodeRuntimeOptions {
-  readonly nodeIndex: number;
   readonly feeds: readonly FeedInfo[];
   readonly trackerFor: (feed: FeedInfo) => ConfigTracker;
   readonly store: Store;

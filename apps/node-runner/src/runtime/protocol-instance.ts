@@ -80,8 +80,8 @@ export interface InstanceStatus {
   readonly lastReport?: EpochRound & { readonly median: bigint };
   /** The outcome of this node's latest transmission. */
   readonly lastTransmission?: EpochRound & { readonly outcome: TransmitOutcome; readonly atMs: number };
-  /** The contract's latest transmission, as last read. */
-  readonly onChain?: LatestTransmission & { readonly readAtMs: number };
+  /** The contract's latest transmission, as last read, and the age of its answer now. */
+  readonly onChain?: LatestTransmission & { readonly readAtMs: number; readonly ageSeconds?: number };
 }
 
 type EventMaker = (nowMs: number) => OcrEvent | undefined;
@@ -122,7 +122,7 @@ export class ProtocolInstance {
   readonly #timers = new Map<string, ArmedTimer>();
   readonly #roundStarts = new Map<string, number>();
   #lastTransmission: InstanceStatus['lastTransmission'];
-  #onChain: InstanceStatus['onChain'];
+  #onChain: (LatestTransmission & { readonly readAtMs: number }) | undefined;
 
   constructor(options: ProtocolInstanceOptions) {
     this.#o = options;
@@ -190,7 +190,12 @@ export class ProtocolInstance {
       leader: s.reportGeneration.leader,
       lastReport: s.transmission.latestAccepted,
       lastTransmission: this.#lastTransmission,
-      onChain: this.#onChain,
+      onChain: this.#onChain && {
+        ...this.#onChain,
+        ...(this.#onChain.timestampMs > 0
+          ? { ageSeconds: Math.round((this.#o.ports.clock.nowMs() - this.#onChain.timestampMs) / 1000) }
+          : {}),
+      },
     };
   }
 

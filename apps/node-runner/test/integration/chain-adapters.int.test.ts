@@ -204,7 +204,6 @@ describe('contract config tracker', () => {
     await t.start();
     const subscription = new ConfigSetSubscription({
       wsUrl: anvil.wsUrl,
-      chainId: 1337,
       contracts: [address],
       onConfigSet: (contract) => {
         if (contract === address.toLowerCase()) t.instance.pollNow();
@@ -216,8 +215,27 @@ describe('contract config tracker', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await setConfig(address, buildContractConfig(oracleSet));
     await waitFor(() => t.accepted.length === 1, { timeoutMs: 10_000, what: 'the config via WebSocket' });
-    await subscription.stop();
+    subscription.stop();
     await t.instance.stop();
+  });
+});
+
+describe('ConfigSet subscription', () => {
+  it('keeps reconnecting with backoff while the WebSocket endpoint refuses, without crashing', async () => {
+    const lines: string[] = [];
+    const subscription = new ConfigSetSubscription({
+      wsUrl: 'ws://127.0.0.1:1',
+      contracts: ['0x' + '11'.repeat(20)],
+      onConfigSet: () => undefined,
+      clock: systemClock,
+      logger: pino({ level: 'warn' }, { write: (line: string) => lines.push(line) }),
+      reconnectBackoff: { initialDelayMs: 100, maxDelayMs: 400, multiplier: 2, jitter: 0 },
+    });
+    subscription.start();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    subscription.stop();
+    const delays = lines.map((line) => (JSON.parse(line) as { delayMs: number }).delayMs);
+    expect(delays.slice(0, 4)).toEqual([100, 200, 400, 400]);
   });
 });
 
