@@ -25,6 +25,7 @@ import {
   startLocalChain,
   startMarketReplay,
 } from '../packages/stack/dist/index.js';
+import { SOURCE_IDS } from '../packages/config/dist/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const image = process.argv[2];
@@ -208,21 +209,7 @@ try {
     await mkdir(dirname(join(secrets, file)), { recursive: true, mode: 0o700 });
     await writeFile(join(secrets, file), `${value}\n`, { mode: 0o600 });
   };
-  for (const id of [
-    'binance',
-    'okx',
-    'coingecko',
-    'kraken',
-    'coinbase',
-    'cryptocompare',
-    'finnhub',
-    'alphavantage',
-    'exchangerate-host',
-    'frankfurter',
-    'yahoofinance',
-    'kucoin',
-    'bybit',
-  ]) {
+  for (const id of SOURCE_IDS) {
     await writeSecret(LOCAL_SECRET_FILES.apiKey(id), 'smoke-test-key');
   }
   await writeSecret(LOCAL_SECRET_FILES.faucetKey, chain.ownerKey);
