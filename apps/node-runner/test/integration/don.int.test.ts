@@ -209,7 +209,6 @@ describe('a DON of 1 bootstrap node and 4 oracles', () => {
 
   it('never signs a conflicting report after a crash between signing and transmitting', async () => {
     const victim = don.node(3);
-    const signer = publicKeys(3).onchainSigningAddress;
     interface Signed {
       digest: Buffer;
       epoch: string;
@@ -241,7 +240,6 @@ describe('a DON of 1 bootstrap node and 4 oracles', () => {
     }
     expect(killedAt).toBeDefined();
     const afterKill = (await highest()) as Signed;
-    const fromBlock = await don.provider.getBlockNumber();
     await victim.start();
     // Its pending transmission is restored and settled: sent, or dropped because the chain has moved on.
     await waitFor(
@@ -262,15 +260,10 @@ describe('a DON of 1 bootstrap node and 4 oracles', () => {
       },
       { timeoutMs: 60_000, intervalMs: 0, what: 'node 3 to sign again, above its guard' },
     );
-    // Every report node 3 signed since its restart is for a later round than any it signed before.
+    // Reports node 3 signed before the crash (at or below its guard) may still land on chain after
+    // the restart, sent by another oracle's later transmission stage, so the chain cannot tell old
+    // signatures from new ones. The store can: its guard only ever moved forward, past the crash.
     const guard = Number(afterKill.epoch) * 256 + afterKill.round;
-    for (const t of await don.transmissions(FEED, fromBlock)) {
-      if (
-        (await signersOf(t.txHash)).includes(signer) &&
-        !(t.context.epoch === Number(afterKill.epoch) && t.context.round === afterKill.round)
-      )
-        expect(t.context.epoch * 256 + t.context.round).toBeGreaterThan(guard);
-    }
     const heights = await don.query<{ epoch: string; round: number }>(
       3,
       'SELECT epoch, round FROM ocr_highest_signed',
