@@ -488,5 +488,7 @@ try {
   console.log('\nfigures:');
   for (const [name, value] of figures) console.log(`  ${name}: ${value}`);
   console.log(`\n${passed} passed, ${failed} failed`);
-  process.exitCode = failed > 0 ? 1 : 0;
+  // Exit explicitly: a lingering handle (a keep-alive socket, a helper's timer) once kept the
+  // process alive after a complete run, and CI would have waited for it until its time limit.
+  process.exit(failed > 0 ? 1 : 0);
 }
