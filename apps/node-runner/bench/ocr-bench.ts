@@ -225,6 +225,10 @@ async function fastPhase() {
       reports: reports.length,
       roundLatencyP50Seconds: round(quantile(histBefore, histAfter, 0.5) ?? NaN, 3),
       roundLatencyP95Seconds: round(quantile(histBefore, histAfter, 0.95) ?? NaN, 3),
+      /** Rounds in the window per histogram bucket, cumulative (le → count), for the report's plot. */
+      roundLatencyBuckets: Object.fromEntries(
+        [...histAfter].map(([le, n]) => [le, n - (histBefore.get(le) ?? 0)]),
+      ),
       p2pMessagesPerRound: round((sentAfter - sentBefore) / rounds, 1),
       transmitGasPerReport: gas.length ? Math.round(gas.reduce((a, b) => a + b, 0) / gas.length) : undefined,
       resources,
