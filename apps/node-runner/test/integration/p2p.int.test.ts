@@ -159,7 +159,7 @@ describe('libp2p transport on loopback', () => {
   let bootstrapNode: RunningNode;
   let oracles: RunningNode[];
   let remote: { child: ChildProcess; lines: string[] } | undefined;
-  const extra: { stop(): Promise<void> }[] = [];
+  const extra: { stop(): void | Promise<void> }[] = [];
 
   beforeAll(async () => {
     if (!existsSync(DIST_TRANSPORT))
