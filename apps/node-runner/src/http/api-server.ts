@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@oracle/logger';
 import type { Registry } from 'prom-client';
+import { PAGE_CSS, PAGE_HTML, PAGE_JS } from '../status-page/page-assets.js';
 
 /** What /health answers: 200 when `ok`, else 503, with every check and why. */
 export interface HealthAnswer {
@@ -17,6 +18,8 @@ export interface ApiServerOptions {
   readonly status: () => unknown;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** When given, the DON status page is served too: `/`, its script and stylesheet, and this model as `/don`. */
+  readonly don?: () => Promise<unknown>;
 }
 
 export interface ApiServer {
@@ -26,7 +29,8 @@ export interface ApiServer {
 
 /**
  * The node's HTTP API (node:http, GET only): `/health` (liveness and readiness), `/status` (peers
- * and per-feed protocol state), `/metrics` (Prometheus text). Meant for 127.0.0.1.
+ * and per-feed protocol state), `/metrics` (Prometheus text), and with `don` the DON status page
+ * (`/`, `/status-page.js`, `/status-page.css`, `/don`). Meant for 127.0.0.1.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const server = createServer((request, response) => {
@@ -72,17 +76,51 @@ async function handle(
       response.end(text);
       return;
     }
+  }
+  const page = options.don && (await statusPage(path, options.don));
+  if (page) {
+    response.writeHead(200, { 'content-type': page.type, ...PAGE_HEADERS });
+    response.end(page.body);
+    return;
+  }
+  return send(response, 404, { error: `no route ${path}` });
+}
+
+/** The page loads nothing but its own files and `/don`, and no other site may frame it. */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+async function statusPage(
+  path: string,
+  don: () => Promise<unknown>,
+): Promise<{ type: string; body: string } | undefined> {
+  switch (path) {
+    case '/':
+      return { type: 'text/html; charset=utf-8', body: PAGE_HTML };
+    case '/status-page.js':
+      return { type: 'text/javascript; charset=utf-8', body: PAGE_JS };
+    case '/status-page.css':
+      return { type: 'text/css; charset=utf-8', body: PAGE_CSS };
+    case '/don':
+      return { type: 'application/json; charset=utf-8', body: json(await don()) };
     default:
-      return send(response, 404, { error: `no route ${path}` });
+      return undefined;
   }
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body, (_key, value: unknown) =>
-    typeof value === 'bigint' ? value.toString() : value,
-  );
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(text);
+  response.end(json(body));
+}
+
+/** JSON with bigints as decimal strings. */
+function json(body: unknown): string {
+  return JSON.stringify(body, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 function close(server: Server): Promise<void> {

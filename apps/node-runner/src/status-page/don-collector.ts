@@ -1,0 +1,186 @@
+/**
+ * Gathers what the status page shows: every node's `/status` and `/health` on 127.0.0.1 at its
+ * configured API port, and the price aggregator's `/quotes/batch` for the feeds' pairs, all in
+ * parallel with a deadline. Remembers when each node last answered, so a node that stopped
+ * answering shows for how long. Concurrent viewers share one collection, reused for `maxAgeMs`.
+ */
+import { SingleFlight } from '@oracle/core';
+import { z } from 'zod';
+import type { Clock } from '../ports/clock.js';
+import {
+  buildDonModel,
+  type AggregateAnswer,
+  type AggregatorAnswer,
+  type DonModel,
+  type FeedSettings,
+  type NodeProbe,
+  type NodeRole,
+} from './don-model.js';
+
+export interface DonCollectorOptions {
+  /** Every node of the DON, from the configuration. */
+  readonly nodes: readonly { readonly index: number; readonly role: NodeRole; readonly apiPort: number }[];
+  readonly feeds: readonly FeedSettings[];
+  /** The price aggregator, e.g. http://127.0.0.1:3000. */
+  readonly aggregatorUrl: string;
+  readonly clock: Pick<Clock, 'nowMs'>;
+  /** Deadline of each request (default 1 500 ms). */
+  readonly timeoutMs?: number;
+  /** A model younger than this is served again (default 1 000 ms). */
+  readonly maxAgeMs?: number;
+}
+
+/** The aggregator answers at most this many pairs per request. */
+const MAX_PAIRS_PER_REQUEST = 500;
+
+const epochRound = { epoch: z.number(), round: z.number() };
+const statusSchema = z.object({
+  peerId: z.string(),
+  transmitter: z.string().optional(),
+  peers: z.array(z.string()),
+  feeds: z.array(
+    z.object({
+      name: z.string(),
+      oracleId: z.number().optional(),
+      instance: z
+        .object({
+          ...epochRound,
+          configDigest: z.string(),
+          leader: z.number(),
+          lastTransmission: z
+            .object({ ...epochRound, outcome: z.object({ status: z.string() }) })
+            .optional(),
+          onChain: z
+            .object({
+              ...epochRound,
+              configDigest: z.string(),
+              answer: z.string().regex(/^-?\d+$/).transform(BigInt),
+              timestampMs: z.number(),
+            })
+            .optional(),
+        })
+        .optional(),
+    }),
+  ),
+});
+const healthSchema = z.object({
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string() })),
+});
+const batchSchema = z.object({
+  pairs: z.record(
+    z.string(),
+    z.object({
+      price: z.string().optional(),
+      error: z.string().optional(),
+      contributors: z.array(z.string()).default([]),
+      rejected: z.array(z.object({ source: z.string(), reason: z.string() })).default([]),
+    }),
+  ),
+});
+
+interface Seen {
+  lastSeenMs?: number;
+  downSinceMs?: number;
+}
+
+export class DonCollector {
+  readonly #o: DonCollectorOptions;
+  readonly #seen = new Map<number, Seen>();
+  readonly #flight = new SingleFlight<'model', DonModel>();
+  #latest: DonModel | undefined;
+
+  constructor(options: DonCollectorOptions) {
+    this.#o = options;
+  }
+
+  /** The DON as of at most `maxAgeMs` ago. Never rejects: what does not answer is shown so. */
+  model(): Promise<DonModel> {
+    const latest = this.#latest;
+    if (latest && this.#o.clock.nowMs() - latest.generatedAtMs < (this.#o.maxAgeMs ?? 1_000))
+      return Promise.resolve(latest);
+    return this.#flight.run('model', async () => {
+      const [nodes, aggregator] = await Promise.all([
+        Promise.all(this.#o.nodes.map((node) => this.#probe(node))),
+        this.#aggregates(),
+      ]);
+      this.#latest = buildDonModel({ nowMs: this.#o.clock.nowMs(), feeds: this.#o.feeds, nodes, aggregator });
+      return this.#latest;
+    });
+  }
+
+  async #probe(node: DonCollectorOptions['nodes'][number]): Promise<NodeProbe> {
+    const base = `http://127.0.0.1:${node.apiPort}`;
+    const [status, health] = await Promise.all([
+      this.#getJson(`${base}/status`, statusSchema, [200]),
+      this.#getJson(`${base}/health`, healthSchema, [200, 503]),
+    ]);
+    const nowMs = this.#o.clock.nowMs();
+    const seen = this.#seen.get(node.index) ?? {};
+    this.#seen.set(node.index, seen);
+    const answer: NodeProbe['answer'] = !status.ok
+      ? status
+      : !health.ok
+        ? health
+        : {
+            ok: true,
+            status: status.value,
+            health: {
+              ok: Object.values(health.value.checks).every((check) => check.ok),
+              checks: health.value.checks,
+            },
+          };
+    if (answer.ok) {
+      seen.lastSeenMs = nowMs;
+      delete seen.downSinceMs;
+    } else seen.downSinceMs ??= nowMs;
+    return { index: node.index, role: node.role, answer, ...seen };
+  }
+
+  async #aggregates(): Promise<AggregatorAnswer> {
+    const pairs = [...new Set(this.#o.feeds.map((feed) => feed.pair))];
+    const answers: Record<string, AggregateAnswer> = {};
+    for (let i = 0; i < pairs.length; i += MAX_PAIRS_PER_REQUEST) {
+      const query = pairs
+        .slice(i, i + MAX_PAIRS_PER_REQUEST)
+        .map((pair) => encodeURIComponent(pair.replace('/', '-')))
+        .join(',');
+      const batch = await this.#getJson(`${this.#o.aggregatorUrl}/quotes/batch?pairs=${query}`, batchSchema, [200]);
+      if (!batch.ok) return batch;
+      Object.assign(answers, batch.value.pairs);
+    }
+    return { ok: true, pairs: answers };
+  }
+
+  /** GET and parse; failures become a short reason that names neither the URL nor the body. */
+  async #getJson<T>(
+    url: string,
+    schema: z.ZodType<T>,
+    statuses: readonly number[],
+  ): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(this.#o.timeoutMs ?? 1_500) });
+    } catch (error) {
+      return { ok: false, error: `no answer (${reason(error)})` };
+    }
+    if (!statuses.includes(response.status)) {
+      await response.body?.cancel();
+      return { ok: false, error: `answered HTTP ${response.status}` };
+    }
+    try {
+      const parsed = schema.safeParse(await response.json());
+      return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: 'unexpected answer' };
+    } catch {
+      return { ok: false, error: 'unreadable answer' };
+    }
+  }
+}
+
+function reason(error: unknown): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return 'timed out';
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET') return 'connection reset';
+  return typeof code === 'string' ? code : 'network error';
+}
