@@ -14,6 +14,7 @@ import {
 } from '@oracle/config';
 import { notifyReady } from '@oracle/core';
 import { createLogger, type Logger } from '@oracle/logger';
+import { createMetricsPusher, type MetricsPushConfig } from '@oracle/metrics-push';
 import { AggregatorObserver } from './adapters/aggregator-observer.js';
 import { EthersChainReader } from './adapters/chain-reader.js';
 import { ConfigSetSubscription } from './adapters/config-set-subscription.js';
@@ -26,10 +27,12 @@ import { jsonRpcProvider } from './adapters/rpc-provider.js';
 import { startApiServer } from './http/api-server.js';
 import type { NodeKeys } from './keys/node-keys.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
+import { nodeLabels, nodePushConfig } from './metrics/node-push-config.js';
 import { NodeRuntime, type OracleParts } from './runtime/node-runtime.js';
 import { loadKeysOf, readNodeSecret, readPeerId } from './runtime/node-secrets.js';
 import type { FeedInfo } from './runtime/protocol-instance.js';
 import { systemClock } from './runtime/system-clock.js';
+import { donModelSource } from './status-page/don-collector.js';
 
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -39,12 +42,14 @@ async function main(): Promise<void> {
   installCrashHandlers(bootLogger);
   let node: NodeConfig;
   let secretsDir: string;
+  let push: MetricsPushConfig;
   try {
     if (!Number.isInteger(nodeIndex))
       throw new Error('NODE_INDEX must be set to the node number (1..totalNodes)');
     const configuration = await loadConfiguration({ secrets: nodeSecrets(nodeIndex) });
     node = selectNodeConfig(configuration, nodeIndex);
     secretsDir = join(nodeSecretsDir(configuration, nodeIndex), '..');
+    push = nodePushConfig(configuration.solution.priceAggregatorConfig.metricsPush, nodeIndex);
   } catch (error) {
     const problems = (error as { problems?: unknown }).problems;
     bootLogger.fatal({ problems, error: (error as Error).message }, 'Configuration cannot be used');
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const store = opened.value;
-  const metrics = new NodeMetrics({ node: String(nodeIndex) });
+  const metrics = new NodeMetrics(nodeLabels(nodeIndex, node.role));
   const clock = systemClock;
   const transport = new Libp2pTransport({
     privateKey: keys.p2pPrivateKey(),
@@ -133,6 +138,8 @@ async function main(): Promise<void> {
       clock,
       logger: logger.child({ component: 'transmitter' }),
       metrics,
+      feedOf: (contract) =>
+        feeds.find((f) => f.contract.toLowerCase() === contract.toLowerCase())?.name ?? contract,
     });
     await transmitter.settlePending();
     oracle = {
@@ -195,6 +202,13 @@ async function main(): Promise<void> {
     : undefined;
   subscription?.start();
   faucet?.start();
+  const pusher = createMetricsPusher({
+    registry: metrics.registry,
+    config: push,
+    logger: logger.child({ component: 'metrics-push' }),
+    collect: () => runtime.updateConnectionGauges(),
+  });
+  pusher.start();
 
   const api = await startApiServer({
     host: '127.0.0.1',
@@ -210,6 +224,8 @@ async function main(): Promise<void> {
       peers: transport.connectedPeers(),
       feeds: runtime.status(),
     }),
+    // A bootstrap node serves the DON status page.
+    ...(node.role === 'bootstrap' ? { don: donModelSource(node, clock) } : {}),
   });
   notifyReady();
   logger.info(
@@ -230,6 +246,8 @@ async function main(): Promise<void> {
     subscription?.stop();
     await faucet?.stop();
     await runtime.stop();
+    // The last push, after the protocol stopped and before the connections close.
+    await pusher.stop();
     await transport.stop();
     await store.close();
     provider.destroy();

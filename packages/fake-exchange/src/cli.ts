@@ -2,11 +2,16 @@
  * Runs the fake exchange standalone:
  *
  *   node dist/cli.js [--port 8999] [--host 127.0.0.1] [--prices prices.json] [--replay changes.jsonl]
+ *     [--control]
  *
+ * With --control, `POST /__control/fault` with `{"source": "kraken", "fault": "status" | "garbage" |
+ * "schema" | "zero" | "negative" | "hang" | "ws-drop" | null}` sets or clears a source's fault
+ * (anyone who reaches the port can: keep it on loopback).
  * Prints one line `fake exchange listening on http://<host>:<port>` when ready; stops on SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { handleControlRequest } from './control.js';
 import { EXCHANGE_IDS } from './exchanges/index.js';
 import { parsePriceFile, parseReplayFile, type PriceSetting } from './price-file.js';
 import { startReplay } from './replay.js';
@@ -19,6 +24,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       prices: { type: 'string' },
       replay: { type: 'string' },
+      control: { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -36,7 +42,11 @@ async function main(): Promise<void> {
   if (unknown.size > 0)
     throw new Error(`unknown exchange ids ${[...unknown].join(', ')} (known: ${EXCHANGE_IDS.join(', ')})`);
 
-  const exchange = await FakeExchange.start({ port, host: values.host });
+  const exchange = await FakeExchange.start({
+    port,
+    host: values.host,
+    ...(values.control ? { unrouted: handleControlRequest } : {}),
+  });
   const apply = (setting: PriceSetting): void => {
     if (setting.source === undefined) exchange.setPriceEverywhere(setting.base, setting.quote, setting.price);
     else exchange.setPrice(setting.source, setting.base, setting.quote, setting.price);

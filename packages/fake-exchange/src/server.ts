@@ -8,6 +8,8 @@ export interface FakeExchangeOptions {
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   readonly host?: string;
+  /** Requests that name no exchange go here first; it answers them and returns true, or returns false for a 404. */
+  readonly unrouted?: (req: IncomingMessage, res: ServerResponse, exchange: FakeExchange) => boolean;
 }
 
 const GARBAGE_BODY = '<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>';
@@ -27,6 +29,7 @@ export class FakeExchange {
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private urlHost = '127.0.0.1';
+  private unrouted: FakeExchangeOptions['unrouted'];
 
   /** What handlers see; counting is the server's job, so `recordRequest` changes nothing. */
   private readonly market: Market = {
@@ -62,8 +65,13 @@ export class FakeExchange {
     });
   }
 
-  static async start({ port = 0, host = '127.0.0.1' }: FakeExchangeOptions = {}): Promise<FakeExchange> {
+  static async start({
+    port = 0,
+    host = '127.0.0.1',
+    unrouted,
+  }: FakeExchangeOptions = {}): Promise<FakeExchange> {
     const exchange = new FakeExchange();
+    exchange.unrouted = unrouted;
     await new Promise<void>((resolve, reject) => {
       exchange.server.once('error', reject);
       exchange.server.listen(port, host, () => resolve());
@@ -167,6 +175,7 @@ export class FakeExchange {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const route = this.route(req.url);
     if (!route) {
+      if (this.unrouted?.(req, res, this)) return;
       send(res, 404, { error: 'No such fake exchange' });
       return;
     }

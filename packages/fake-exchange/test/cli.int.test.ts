@@ -74,3 +74,33 @@ it('refuses unknown exchanges and bad files with a readable message', async () =
   });
   await expect(failed).rejects.toThrow(/unknown exchange ids nasdaq/);
 });
+
+it('with --control, sets and clears a source fault in the running process; without, has no control API', async () => {
+  const [controlled, plain] = await Promise.all(
+    [['--control'], []].map(async (extra) => {
+      const port = await freePort();
+      const service = await spawnService(process.execPath, [cli, '--port', String(port), ...extra], {
+        readyWhen: /fake exchange listening/,
+        stopSignal: 'SIGTERM',
+      });
+      return { service, base: `http://127.0.0.1:${port}` };
+    }),
+  );
+  const fault = (base: string, body: unknown): Promise<Response> =>
+    fetch(`${base}/__control/fault`, { method: 'POST', body: JSON.stringify(body) });
+  const coinbase = async (): Promise<number> =>
+    (await fetch(`${controlled!.base}/coinbase/products/BTC-USD/ticker`)).status;
+  try {
+    expect(await coinbase()).not.toBe(502);
+    expect((await fault(controlled!.base, { source: 'coinbase', fault: 'status', status: 502 })).status).toBe(
+      204,
+    );
+    expect(await coinbase()).toBe(502);
+    expect((await fault(controlled!.base, { source: 'coinbase', fault: null })).status).toBe(204);
+    expect(await coinbase()).not.toBe(502);
+    expect((await fault(plain!.base, { source: 'coinbase', fault: 'status' })).status).toBe(404);
+  } finally {
+    for (const { service } of [controlled!, plain!])
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+  }
+});

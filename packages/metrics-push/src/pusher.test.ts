@@ -85,6 +85,21 @@ describe('createMetricsPusher', () => {
     expect(Date.now() - started).toBeLessThan(config.intervalMs + config.timeoutMs + 1_000);
   });
 
+  it('stamps every push body with the time it was built', async () => {
+    const { pusher, calls } = setup(pushgateway, () => new Response('', { status: 200 }));
+    const stamp = (body: string | undefined): number =>
+      Number(/^metrics_push_timestamp_seconds (\S+)$/m.exec(body ?? '')?.[1]);
+    const before = Date.now() / 1000;
+    await pusher.pushNow();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await pusher.pushNow();
+    const after = Date.now() / 1000;
+    const [first, second] = calls.map((call) => stamp(call.body));
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(second).toBeGreaterThan(first as number);
+    expect(second).toBeLessThanOrEqual(after);
+  });
+
   it('never runs two pushes at once', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { backoffDelayMs, sleep, type BackoffPolicy } from '@oracle/core';
 import type { Logger } from '@oracle/logger';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { mapWithConcurrency } from './concurrency.js';
 import { resolveTargets, type MetricsPushConfig, type PushTarget } from './config.js';
 import { buildPushRequests, type PushLabels } from './requests.js';
@@ -40,6 +40,7 @@ const MAX_CONCURRENT_REQUESTS = 4;
 function pushMetrics(registry: Registry): {
   total: Counter<'target' | 'result'>;
   duration: Histogram<'target'>;
+  timestamp: Gauge;
 } {
   const total =
     (registry.getSingleMetric('metrics_push_total') as Counter<'target' | 'result'> | undefined) ??
@@ -58,7 +59,14 @@ function pushMetrics(registry: Registry): {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     });
-  return { total, duration };
+  const timestamp =
+    (registry.getSingleMetric('metrics_push_timestamp_seconds') as Gauge | undefined) ??
+    new Gauge({
+      name: 'metrics_push_timestamp_seconds',
+      help: 'Unix time at which the pushed body was built; older than a few intervals means pushes stopped',
+      registers: [registry],
+    });
+  return { total, duration, timestamp };
 }
 
 /**
@@ -151,6 +159,7 @@ export function createMetricsPusher(options: MetricsPusherOptions): MetricsPushe
     } catch (error) {
       logger.warn({ err: error }, 'Collecting metrics before a push failed; pushing the last values');
     }
+    metrics.timestamp.set(Date.now() / 1000);
     const text = await registry.metrics();
     return Promise.all(targets.map((target) => pushTarget(target, text, retryUntil, signal)));
   }

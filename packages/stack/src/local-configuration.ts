@@ -9,6 +9,8 @@ export interface LocalStackEndpoints {
   /** The local chain: its RPC and id (1337 is libocr's private-testnet id: no minimum timings). */
   readonly rpcHttpUrl: string;
   readonly chainId: number;
+  /** Where every service pushes its metrics (a Pushgateway base URL or a VictoriaMetrics import URL); absent: no push. */
+  readonly metricsPush?: { readonly url: string; readonly intervalMs: number };
 }
 
 type Json = Record<string, unknown>;
@@ -22,8 +24,10 @@ export const LOCAL_SECRET_FILES = {
 /**
  * The local stack's configuration: configuration.example.json with everything pointed at this
  * machine (sources at the market replay, the chain at a local anvil whose first account owns the
- * contracts and funds the transmitters, secrets and data under the run directory, metrics push off)
- * and protocol timings short enough for a first on-chain answer within seconds. Feeds lose their
+ * contracts and funds the transmitters, secrets and data under the run directory, metrics pushed
+ * only when `metricsPush` is given: by the aggregator, process metrics and every node, as instance
+ * "local", environment "development", every `intervalMs`) and protocol timings short enough for a
+ * first on-chain answer within seconds. Feeds lose their
  * contract addresses: the launcher deploys fresh contracts and writes theirs. Deriving it from the
  * example keeps the two from drifting apart.
  */
@@ -65,7 +69,19 @@ export function localConfiguration(example: Json, endpoints: LocalStackEndpoints
   const aggregator = s.priceAggregatorConfig as Json;
   aggregator.environment = 'development';
   const { basicAuth: _auth, ...push } = aggregator.metricsPush as Json;
-  aggregator.metricsPush = { ...push, enabled: false };
+  aggregator.metricsPush = endpoints.metricsPush
+    ? {
+        ...push,
+        enabled: true,
+        url: endpoints.metricsPush.url,
+        intervalMs: endpoints.metricsPush.intervalMs,
+        instance: 'local',
+        environment: 'development',
+      }
+    : { ...push, enabled: false };
+  // Process metrics samples and pushes on its own period: the same one, so staleness reads alike.
+  if (endpoints.metricsPush)
+    s.processMetrics = { ...(s.processMetrics as Json), intervalMs: endpoints.metricsPush.intervalMs };
   const sources = aggregator.sources as Record<string, Json>;
   for (const id of SOURCE_IDS) {
     const key = SOURCE_CONFIG_KEYS[id];

@@ -107,7 +107,10 @@ export async function startLocalChain(port: number, stateDir: string): Promise<L
   }
 }
 
-/** The fake exchange serving every source's wire format on 127.0.0.1:`port`, playing a replay file in a loop. */
+/**
+ * The fake exchange serving every source's wire format on 127.0.0.1:`port`, playing a replay file
+ * in a loop, with its fault control API on (POST /__control/fault; loopback only).
+ */
 export async function startMarketReplay(
   appDir: string,
   port: number,
@@ -115,7 +118,7 @@ export async function startMarketReplay(
   replayFile: string,
 ): Promise<Helper> {
   const cli = join(appDir, 'packages/fake-exchange/dist/cli.js');
-  const args = [cli, '--port', String(port), '--prices', pricesFile, '--replay', replayFile];
+  const args = [cli, '--port', String(port), '--prices', pricesFile, '--replay', replayFile, '--control'];
   const { child, helper } = spawnHelper('market replay', process.execPath, args);
   try {
     await waitUntil(

@@ -26,6 +26,8 @@ export interface EthersTransmitterOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: NodeMetrics;
+  /** The feed name of a contract, for the gas and fee metrics' `feed` label. */
+  readonly feedOf: (contract: string) => string;
   /** How often a sent transaction's receipt is looked for (default 500 ms; the first look is at once). */
   readonly receiptPollMs?: number;
   /** Give up waiting for a receipt after this long (default 10 min). */
@@ -206,7 +208,9 @@ export class EthersTransmitter implements ContractTransmitter {
       if (receipt) {
         const hash = receipt.hash;
         for (const { hash: other } of slot.sent) if (other !== hash) await this.#record(other, 'replaced');
-        metrics.gasUsed.inc(Number(receipt.gasUsed));
+        const feed = this.#o.feedOf(slot.request.contract);
+        metrics.gasUsed.inc({ feed }, Number(receipt.gasUsed));
+        metrics.transmitFee.inc({ feed }, Number(receipt.fee));
         if (receipt.status === 1) {
           await this.#record(hash, 'confirmed');
           return { status: 'confirmed', txHash: hash, gasUsed: receipt.gasUsed };

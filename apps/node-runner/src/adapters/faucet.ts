@@ -29,7 +29,8 @@ const defaultRetry: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 8_000, mu
 
 /**
  * Keeps the transmitter funded: at start and every `checkIntervalMs`, reads its balance (the
- * `oracle_transmitter_balance_wei` gauge) and, when it is below `minWei` and a faucet key is
+ * `oracle_transmitter_balance_wei` gauge, next to `oracle_faucet_min_wei` and, with a faucet key,
+ * `oracle_faucet_balance_wei`) and, when it is below `minWei` and a faucet key is
  * configured, sends `topupWei` from the faucet. Every node shares the faucet account, so a top-up
  * whose nonce another node took is retried with jitter. Failures are logged and the loop goes on.
  */
@@ -38,9 +39,12 @@ export class Faucet {
   #cancel: (() => void) | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
+  readonly #faucetAddress: string | undefined;
 
   constructor(options: FaucetOptions) {
     this.#o = options;
+    this.#faucetAddress = options.faucetPrivateKey ? new Wallet(options.faucetPrivateKey).address : undefined;
+    options.metrics.faucetMin.set(Number(options.minWei));
   }
 
   start(): void {
@@ -64,6 +68,7 @@ export class Faucet {
       return undefined;
     }
     metrics.transmitterBalance.set(Number(balance));
+    await this.#readFaucetBalance();
     if (balance >= minWei || !faucetPrivateKey) {
       if (balance < minWei)
         logger.warn(
@@ -82,6 +87,15 @@ export class Faucet {
       return balance + topupWei;
     }
     return balance;
+  }
+
+  async #readFaucetBalance(): Promise<void> {
+    if (!this.#faucetAddress) return;
+    try {
+      this.#o.metrics.faucetBalance.set(Number(await this.#o.provider.getBalance(this.#faucetAddress)));
+    } catch (error) {
+      this.#o.logger.warn({ err: error }, 'Cannot read the faucet balance');
+    }
   }
 
   #tick(): void {

@@ -65,13 +65,64 @@ export class NodeMetrics {
   readonly gasUsed = this.#counter(
     'oracle_transmit_gas_used_total',
     'Gas used by mined transmit transactions',
-    [],
+    ['feed'],
+  );
+  readonly transmitFee = this.#counter(
+    'oracle_transmit_fee_wei_total',
+    'Fees paid for mined transmit transactions (gas used times effective gas price)',
+    ['feed'],
   );
   readonly faucetTopups = this.#counter(
     'oracle_faucet_topups_total',
     'Top-ups of the transmitter from the faucet, by outcome (sent, failed)',
     ['outcome'],
   );
+  readonly faucetBalance = this.#gauge('oracle_faucet_balance_wei', 'Balance of the faucet account');
+  readonly faucetMin = this.#gauge(
+    'oracle_faucet_min_wei',
+    'The transmitter balance below which the faucet tops it up (faucetMinWei)',
+  );
+
+  // Per feed, this node's view (gauges only: cheap with a few feeds per node).
+  readonly feedAnswer = this.#gauge(
+    'oracle_feed_answer',
+    "The feed contract's latest answer, scaled by the feed's decimals",
+    ['feed'],
+  );
+  readonly feedAnswerTimestamp = this.#gauge(
+    'oracle_feed_answer_timestamp_seconds',
+    "Unix time (block time) of the feed contract's latest answer",
+    ['feed'],
+  );
+  readonly feedHeartbeat = this.#gauge(
+    'oracle_feed_heartbeat_seconds',
+    'The heartbeat (deltaC) of the feed config in use',
+    ['feed'],
+  );
+  readonly feedDeviationThreshold = this.#gauge(
+    'oracle_feed_deviation_threshold_ratio',
+    'The deviation threshold (alphaPPB / 1e9) of the feed config in use',
+    ['feed'],
+  );
+  readonly feedObservation = this.#gauge(
+    'oracle_feed_observation',
+    "This node's latest observation (the aggregator median), scaled by the feed's decimals",
+    ['feed'],
+  );
+  readonly feedEpoch = this.#gauge('oracle_feed_epoch', 'Current epoch of the protocol instance', ['feed']);
+  readonly feedRound = this.#gauge('oracle_feed_round', 'Current round of the protocol instance', ['feed']);
+  readonly feedLeader = this.#gauge('oracle_feed_leader', "OracleID of the current epoch's leader", ['feed']);
+  readonly epochChanges = this.#counter(
+    'oracle_epoch_changes_total',
+    'Epoch changes of the protocol instance (leader changes), not counting the start',
+    ['feed'],
+  );
+  readonly feedOraclesConnected = this.#gauge(
+    'oracle_feed_oracles_connected',
+    "This node plus the feed's other oracles it has an open connection to",
+    ['feed'],
+  );
+  readonly feedQuorum = this.#gauge('oracle_feed_quorum', '2f+1 of the feed config in use', ['feed']);
 
   constructor(defaultLabels: Record<string, string> = {}) {
     this.registry.setDefaultLabels(defaultLabels);
@@ -96,7 +147,7 @@ export class NodeMetrics {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  #gauge(name: string, help: string): Gauge {
-    return new Gauge({ name, help, registers: [this.registry] });
+  #gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 }

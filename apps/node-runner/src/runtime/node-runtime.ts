@@ -1,5 +1,6 @@
 import type { OracleKeys } from '@oracle/evm';
 import type { Logger } from '@oracle/logger';
+import { oraclesConnected, quorum, scaledToNumber } from '../metrics/feed-values.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import type { ChainReader, ContractTransmitter } from '../ports/chain.js';
 import type { Clock } from '../ports/clock.js';
@@ -101,7 +102,23 @@ export class NodeRuntime {
     );
     this.#every(GC_INTERVAL_MS, () => this.#collectGarbage());
     this.#every(this.#o.storeProbeIntervalMs ?? 10_000, () => this.#probeStore(), true);
-    this.#every(5_000, () => this.#o.metrics.peersConnected.set(transport.connectedPeers().length), true);
+    this.#every(5_000, () => this.updateConnectionGauges(), true);
+  }
+
+  /** Peers connected, and per feed this node is an oracle of, the oracles it reaches (also run before each push). */
+  updateConnectionGauges(): void {
+    const { metrics, transport, feeds } = this.#o;
+    const connected = transport.connectedPeers();
+    metrics.peersConnected.set(connected.length);
+    for (const feed of feeds) {
+      const config = this.#configs.get(feed.contract);
+      if (!config?.membership) continue;
+      const peerIds = config.publicConfig.oracles.map((o) => o.peerId);
+      metrics.feedOraclesConnected.set(
+        { feed: feed.name },
+        oraclesConnected(peerIds, transport.peerId, connected),
+      );
+    }
   }
 
   async stop(): Promise<void> {
@@ -166,6 +183,13 @@ export class NodeRuntime {
 
   #onConfig(feed: FeedInfo, config: AcceptedConfig): void {
     this.#configs.set(feed.contract, config);
+    if (config.membership) {
+      const { metrics } = this.#o;
+      const labels = { feed: feed.name };
+      metrics.feedQuorum.set(labels, quorum(config.publicConfig.f));
+      metrics.feedHeartbeat.set(labels, scaledToNumber(config.publicConfig.deltaCNs, 9));
+      metrics.feedDeviationThreshold.set(labels, scaledToNumber(config.publicConfig.alphaPpb, 9));
+    }
     this.#updateAllowList();
     this.#runners.get(feed.contract)?.apply(config);
   }

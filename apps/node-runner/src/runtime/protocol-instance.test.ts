@@ -122,8 +122,8 @@ function harness(options: { connected?: boolean } = {}): Harness {
       configDigest: digest,
       epoch: 0,
       round: 0,
-      answer: 0n,
-      timestampMs: 0,
+      answer: 6_412_350_000_000n,
+      timestampMs: 1_699_999_990_000,
     }),
   } as unknown as ChainReader;
   const stores = keys.map(() => new MemoryStore());
@@ -202,6 +202,48 @@ describe('ProtocolInstance', () => {
     // Every transmitting node persisted its signing guard before its signature left.
     expect([...h.stores].filter((s) => s.highest.size > 0).length).toBeGreaterThanOrEqual(2);
     expect(h.failures).toEqual([]);
+    h.instances.forEach((i) => i.stop());
+  });
+
+  it('sets the feed gauges from what the instance sees: answer, observation, epoch, round, leader', async () => {
+    const h = harness();
+    await Promise.all(h.instances.map((i) => i.start()));
+    for (let t = 0; t < 100 && h.transmitted.length === 0; t++) await h.clock.advance(100);
+    expect(h.transmitted.length).toBeGreaterThan(0);
+    const status = (h.instances[1] as ProtocolInstance).status();
+    const text = await (h.metrics[1] as NodeMetrics).registry.metrics();
+    const feed = '{feed="BTC / USD"}';
+    expect(text).toContain(`oracle_feed_answer${feed} 64123.5`);
+    expect(text).toContain(`oracle_feed_answer_timestamp_seconds${feed} 1699999990`);
+    // Oracle 1 observes 6_500_000_000_001 (8 decimals).
+    expect(text).toContain(`oracle_feed_observation${feed} 65000.00000001`);
+    expect(text).toContain(`oracle_feed_epoch${feed} ${status.epoch}`);
+    expect(text).toContain(`oracle_feed_round${feed} ${status.round}`);
+    expect(text).toContain(`oracle_feed_leader${feed} ${status.leader}`);
+    expect(status.round).toBeGreaterThan(0);
+    h.instances.forEach((i) => i.stop());
+  });
+
+  it('counts epoch changes after the start when the leader goes silent', async () => {
+    const h = harness();
+    await Promise.all(h.instances.map((i) => i.start()));
+    for (let t = 0; t < 100 && h.transmitted.length === 0; t++) await h.clock.advance(100);
+    const count = async (i: number): Promise<number> =>
+      Number(
+        /^oracle_epoch_changes_total\{feed="BTC \/ USD"\} (\d+)$/m.exec(
+          await (h.metrics[i] as NodeMetrics).registry.metrics(),
+        )?.[1] ?? 0,
+      );
+    const leader = (h.instances[0] as ProtocolInstance).status().leader;
+    const follower = (leader + 1) % 4;
+    const before = (h.instances[follower] as ProtocolInstance).status().epoch;
+    const countedBefore = await count(follower);
+    (h.instances[leader] as ProtocolInstance).stop();
+    await h.clock.advance(10_000);
+    const after = (h.instances[follower] as ProtocolInstance).status();
+    expect(after.epoch).toBeGreaterThan(before);
+    expect(after.leader).not.toBe(leader);
+    expect((await count(follower)) - countedBefore).toBe(after.epoch - before);
     h.instances.forEach((i) => i.stop());
   });
 

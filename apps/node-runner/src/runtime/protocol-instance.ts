@@ -23,6 +23,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Observer } from '../ports/observer.js';
 import type { Store, StoreResult } from '../ports/store.js';
 import type { Transport } from '../ports/transport.js';
+import { scaledToNumber } from '../metrics/feed-values.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { TIMED_OUT, withDeadline } from './deadline.js';
 import {
@@ -228,6 +229,7 @@ export class ProtocolInstance {
     this.#state = state;
     if (state.transmission.latestAccepted !== before.transmission.latestAccepted)
       this.#o.metrics.reports.inc({ feed: this.#o.feed.name });
+    this.#updateProgressGauges(before, event);
     for (const effect of effects) {
       if (this.#stopped) return;
       if (effect.type === 'Persist') {
@@ -239,6 +241,21 @@ export class ProtocolInstance {
       } else {
         this.#apply(effect);
       }
+    }
+  }
+
+  /** Epoch, round and leader gauges; an epoch change after the start is counted. */
+  #updateProgressGauges(before: OcrState, event: OcrEvent): void {
+    const { metrics, feed } = this.#o;
+    const labels = { feed: feed.name };
+    const now = this.#state;
+    if (event.type === 'Started' || now.pacemaker.epoch !== before.pacemaker.epoch) {
+      metrics.feedEpoch.set(labels, now.pacemaker.epoch);
+      if (event.type !== 'Started') metrics.epochChanges.inc(labels);
+    }
+    if (event.type === 'Started' || now.reportGeneration !== before.reportGeneration) {
+      metrics.feedRound.set(labels, now.reportGeneration.follower.round);
+      metrics.feedLeader.set(labels, now.reportGeneration.leader);
     }
   }
 
@@ -314,6 +331,7 @@ export class ProtocolInstance {
       .then((value) => {
         metrics.observations.inc({ feed: feed.name, outcome: value === undefined ? 'missing' : 'ok' });
         if (value === undefined) metrics.failures.inc({ kind: 'observation' });
+        else metrics.feedObservation.set({ feed: feed.name }, scaledToNumber(value, feed.decimals));
         this.#enqueue((nowMs) => ({
           type: 'ObservationReady',
           nowMs,
@@ -336,9 +354,18 @@ export class ProtocolInstance {
         const answer = latest === TIMED_OUT ? 'timeout' : latest;
         metrics.chainReads.inc({ outcome: answer === 'timeout' ? 'timeout' : 'ok' });
         if (answer === 'timeout') metrics.failures.inc({ kind: 'chain-read' });
-        else this.#onChain = { ...answer, readAtMs: ports.clock.nowMs() };
+        else this.#onChainRead(answer);
         this.#enqueue((nowMs) => ({ type: 'ChainStateRead', nowMs, requestId, latestTransmission: answer }));
       });
+  }
+
+  /** Remembers the contract's latest transmission; its answer, if there is one yet, goes to the answer gauges. */
+  #onChainRead(latest: LatestTransmission): void {
+    const { feed, metrics, ports } = this.#o;
+    this.#onChain = { ...latest, readAtMs: ports.clock.nowMs() };
+    if (latest.timestampMs === 0) return;
+    metrics.feedAnswer.set({ feed: feed.name }, scaledToNumber(latest.answer, feed.decimals));
+    metrics.feedAnswerTimestamp.set({ feed: feed.name }, latest.timestampMs / 1000);
   }
 
   #transmit(effect: Extract<Effect, { type: 'Transmit' }>): void {

@@ -254,7 +254,7 @@ describe('transmitter', () => {
     return { contract, configDigest, epoch: 1, round, ...transmitArgs(report, signatures) };
   }
 
-  function transmitter(i: number, receiptPollMs = 50): EthersTransmitter {
+  function transmitter(i: number, receiptPollMs = 50, metrics = new NodeMetrics()): EthersTransmitter {
     return new EthersTransmitter({
       provider,
       chain: new EthersChainReader(provider),
@@ -264,7 +264,8 @@ describe('transmitter', () => {
       store,
       clock: systemClock,
       logger,
-      metrics: new NodeMetrics(),
+      metrics,
+      feedOf: (contract) => (contract === address ? 'BTC / USD' : contract),
       receiptPollMs,
     });
   }
@@ -277,10 +278,18 @@ describe('transmitter', () => {
   });
 
   it('sends a report, waits for its receipt, records it, and skips what the contract already has', async () => {
-    const t = transmitter(0);
+    const metrics = new NodeMetrics();
+    const t = transmitter(0, 50, metrics);
     const request = nextReport();
     const outcome = await t.transmit(request);
     expect(outcome).toMatchObject({ status: 'confirmed' });
+    const receipt = await provider.getTransactionReceipt(
+      outcome.status === 'confirmed' ? outcome.txHash : '',
+    );
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(`oracle_transmit_gas_used_total{feed="BTC / USD"} ${receipt?.gasUsed}`);
+    expect(receipt?.fee).toBeGreaterThan(0n);
+    expect(text).toContain(`oracle_transmit_fee_wei_total{feed="BTC / USD"} ${Number(receipt?.fee)}`);
     const details = await aggregatorAt(address, provider).latestTransmissionDetails({ from: t.address });
     expect([details.epoch, details.round]).toEqual([1n, BigInt(request.round)]);
     const confirmed = await store.transactionsByStatus('confirmed', t.address);
@@ -399,6 +408,9 @@ describe('faucet', () => {
     const text = await metrics[0]!.registry.metrics();
     expect(text).toContain('oracle_faucet_topups_total{outcome="sent"} 1');
     expect(text).toMatch(/oracle_transmitter_balance_wei 3000000000000000000/);
+    expect(text).toContain('oracle_faucet_min_wei 1000000000000000000');
+    const faucetBalance = await provider.getBalance(new Wallet(anvil.accounts[5]!.privateKey).address);
+    expect(text).toContain(`oracle_faucet_balance_wei ${Number(faucetBalance)}`);
 
     const watcher = new Faucet({
       provider,

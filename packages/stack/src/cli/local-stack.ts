@@ -4,6 +4,11 @@
  *
  *   node packages/stack/dist/cli/local-stack.js [--run-dir .run/local] [--replay-port 8999]
  *     [--chain-port 8545] [--postgres-port 55432] [--status-interval-ms 5000]
+ *     [--metrics-push-url <url> [--metrics-push-interval-ms 15000]]
+ *
+ * --metrics-push-url makes the aggregator, process metrics and every node push their metrics to a
+ * Pushgateway base URL or a VictoriaMetrics /api/v1/import/prometheus URL (instance "local",
+ * environment "development"). The market replay takes faults at POST <replay>/__control/fault.
  *
  * 1. the outside world: the market replay (the fake exchange playing packages/stack/market-data,
  *    synthetic) and a local chain (anvil; a block a second once the feeds are configured);
@@ -35,6 +40,8 @@ const { values } = parseArgs({
     'chain-port': { type: 'string', default: '8545' },
     'postgres-port': { type: 'string', default: '55432' },
     'status-interval-ms': { type: 'string', default: '5000' },
+    'metrics-push-url': { type: 'string' },
+    'metrics-push-interval-ms': { type: 'string', default: '15000' },
   },
 });
 const appDir = resolve(process.env.APP_DIR ?? '.');
@@ -109,7 +116,7 @@ async function start(): Promise<LocalConfiguration> {
   if (replay.status === 'rejected') throw replay.reason;
   if (chain.status === 'rejected') throw chain.reason;
   log(
-    `market replay (synthetic data) on http://127.0.0.1:${replayPort}, chain ${chain.value.chainId} on ${chain.value.rpcUrl}`,
+    `market replay (synthetic data) on http://127.0.0.1:${replayPort} (faults: POST /__control/fault), chain ${chain.value.chainId} on ${chain.value.rpcUrl}`,
   );
 
   for (const id of SOURCE_IDS) await writeSecret(LOCAL_SECRET_FILES.apiKey(id), 'local-replay-key');
@@ -128,7 +135,17 @@ async function start(): Promise<LocalConfiguration> {
     postgresPort: Number(values['postgres-port']),
     rpcHttpUrl: chain.value.rpcUrl,
     chainId: chain.value.chainId,
+    ...(values['metrics-push-url']
+      ? {
+          metricsPush: {
+            url: values['metrics-push-url'],
+            intervalMs: Number(values['metrics-push-interval-ms']),
+          },
+        }
+      : {}),
   });
+  if (values['metrics-push-url'])
+    log(`metrics pushed to ${values['metrics-push-url']} every ${values['metrics-push-interval-ms']} ms`);
   await writeFile(configPath, `${JSON.stringify(configuration, null, 2)}\n`);
   for (const { feed, address } of await admin('deploy', '--out', configPath))
     log(`deployed ${String(feed)} at ${String(address)}`);

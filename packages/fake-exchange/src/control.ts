@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FakeExchange } from './server.js';
+import type { Fault } from './types.js';
+
+/** The fault kinds `POST /__control/fault` takes by name; `status` answers 503 unless a `status` is given. */
+const FAULT_KINDS = ['status', 'garbage', 'schema', 'zero', 'negative', 'hang', 'ws-drop'] as const;
+type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const CONTROL_FAULT_PATH = '/__control/fault';
+
+/** A fault request: `{"source": "kraken", "fault": "status" | ... | null, "status"?: 429}`. */
+export function parseFaultRequest(
+  body: unknown,
+  exchangeIds: readonly string[],
+): { source: string; fault: Fault | undefined } | { error: string } {
+  const { source, fault, status } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof source !== 'string' || !exchangeIds.includes(source))
+    return { error: `source must be one of ${exchangeIds.join(', ')}` };
+  if (fault === null) return { source, fault: undefined };
+  if (!FAULT_KINDS.includes(fault as FaultKind))
+    return { error: `fault must be null or one of ${FAULT_KINDS.join(', ')}` };
+  if (fault !== 'status') return { source, fault: { kind: fault as Exclude<FaultKind, 'status'> } };
+  if (
+    status !== undefined &&
+    (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599)
+  )
+    return { error: 'status must be an HTTP error status (400..599)' };
+  return { source, fault: { kind: 'status', status: (status as number | undefined) ?? 503 } };
+}
+
+/**
+ * The control API of a running fake exchange, for tests that drive a whole stack from outside:
+ * `POST /__control/fault` sets or clears one source's fault. Answers 204, or 400 naming the
+ * problem. Returns false for any other request (the server answers 404).
+ */
+export function handleControlRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  exchange: FakeExchange,
+): boolean {
+  if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://control').pathname !== CONTROL_FAULT_PATH)
+    return false;
+  void readJson(req).then((body) => {
+    const parsed = parseFaultRequest(body, exchange.exchangeIds);
+    if ('error' in parsed) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: parsed.error }));
+      return;
+    }
+    exchange.setFault(parsed.source, parsed.fault);
+    res.writeHead(204).end();
+  });
+  return true;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
