@@ -120,7 +120,9 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 
 /** JSON with bigints as decimal strings. */
 function json(body: unknown): string {
-  return JSON.stringify(body, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+  return JSON.stringify(body, (_key, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
 }
 
 function close(server: Server): Promise<void> {

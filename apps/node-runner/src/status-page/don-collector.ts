@@ -4,6 +4,7 @@
  * parallel with a deadline. Remembers when each node last answered, so a node that stopped
  * answering shows for how long. Concurrent viewers share one collection, reused for `maxAgeMs`.
  */
+import type { NodeConfig } from '@oracle/config';
 import { SingleFlight } from '@oracle/core';
 import { z } from 'zod';
 import type { Clock } from '../ports/clock.js';
@@ -47,14 +48,15 @@ const statusSchema = z.object({
           ...epochRound,
           configDigest: z.string(),
           leader: z.number(),
-          lastTransmission: z
-            .object({ ...epochRound, outcome: z.object({ status: z.string() }) })
-            .optional(),
+          lastTransmission: z.object({ ...epochRound, outcome: z.object({ status: z.string() }) }).optional(),
           onChain: z
             .object({
               ...epochRound,
               configDigest: z.string(),
-              answer: z.string().regex(/^-?\d+$/).transform(BigInt),
+              answer: z
+                .string()
+                .regex(/^-?\d+$/)
+                .transform(BigInt),
               timestampMs: z.number(),
             })
             .optional(),
@@ -103,7 +105,13 @@ export class DonCollector {
         Promise.all(this.#o.nodes.map((node) => this.#probe(node))),
         this.#aggregates(),
       ]);
-      this.#latest = buildDonModel({ nowMs: this.#o.clock.nowMs(), feeds: this.#o.feeds, nodes, aggregator });
+      this.#latest = buildDonModel({
+        nowMs: this.#o.clock.nowMs(),
+        feeds: this.#o.feeds,
+        nodes,
+        aggregator,
+        ...(this.#latest ? { previous: this.#latest } : {}),
+      });
       return this.#latest;
     });
   }
@@ -144,7 +152,11 @@ export class DonCollector {
         .slice(i, i + MAX_PAIRS_PER_REQUEST)
         .map((pair) => encodeURIComponent(pair.replace('/', '-')))
         .join(',');
-      const batch = await this.#getJson(`${this.#o.aggregatorUrl}/quotes/batch?pairs=${query}`, batchSchema, [200]);
+      const batch = await this.#getJson(
+        `${this.#o.aggregatorUrl}/quotes/batch?pairs=${query}`,
+        batchSchema,
+        [200],
+      );
       if (!batch.ok) return batch;
       Object.assign(answers, batch.value.pairs);
     }
@@ -174,6 +186,17 @@ export class DonCollector {
       return { ok: false, error: 'unreadable answer' };
     }
   }
+}
+
+/** The page model of a node's DON, as its configuration describes it (what a bootstrap node serves as `/don`). */
+export function donModelSource(node: NodeConfig, clock: Pick<Clock, 'nowMs'>): () => Promise<DonModel> {
+  const collector = new DonCollector({
+    nodes: node.peers,
+    feeds: node.feeds,
+    aggregatorUrl: node.priceAggregatorUrl,
+    clock,
+  });
+  return () => collector.model();
 }
 
 function reason(error: unknown): string {

@@ -23,11 +23,7 @@ const eth: FeedSettings = { ...btc, name: 'ETH / USD', pair: 'ETH/USD', heartbea
 const healthy = { ok: true, checks: { database: { ok: true, detail: 'reachable' } } };
 
 /** Node i has peer id "peer-i"; an oracle node i is OracleID i − 2. */
-function node(
-  index: number,
-  feeds: NodeFeedStatus[],
-  extra: { peers?: string[] } = {},
-): NodeProbe {
+function node(index: number, feeds: NodeFeedStatus[], extra: { peers?: string[] } = {}): NodeProbe {
   return {
     index,
     role: index === 1 ? 'bootstrap' : 'oracle',
@@ -65,7 +61,13 @@ function oracleFeed(
       round: state.round,
       leader: state.leader,
       ...(state.sent
-        ? { lastTransmission: { epoch: state.sent.epoch, round: state.sent.round, outcome: { status: state.sent.status } } }
+        ? {
+            lastTransmission: {
+              epoch: state.sent.epoch,
+              round: state.sent.round,
+              outcome: { status: state.sent.status },
+            },
+          }
         : {}),
       ...(state.onChain
         ? {
@@ -191,7 +193,14 @@ describe('buildDonModel', () => {
       ]),
     );
     const feed = model.feeds[0];
-    expect(feed?.onChain).toEqual({ epoch: 3, round: 2, answer: '64123.5', ageSeconds: 12, stale: false });
+    expect(feed?.onChain).toEqual({
+      configDigest: DIGEST,
+      epoch: 3,
+      round: 2,
+      answer: '64123.5',
+      ageSeconds: 12,
+      stale: false,
+    });
     expect(feed?.transmitterNode).toBe(4);
     expect(feed?.median).toBe('64000');
     expect(feed?.contributors).toEqual(['binance', 'kraken', 'okx']);
@@ -206,6 +215,36 @@ describe('buildDonModel', () => {
       { node: 3, oracleId: 1, epoch: 3, round: 3, leaderOracleId: 1, leaderNode: 3 },
       { node: 4, oracleId: 2, epoch: 3, round: 3, leaderOracleId: 1, leaderNode: 3 },
     ]);
+  });
+
+  it('keeps naming the transmitter of the on-chain round after it stopped answering, until the next round', () => {
+    const round = (r: number, sent: boolean) =>
+      oracleFeed(2, btc, {
+        epoch: 1,
+        round: r,
+        leader: 0,
+        onChain: { epoch: 1, round: r, answer: 6_400_000_000_000n, ageMs: 1_000 },
+        ...(sent ? { sent: { epoch: 1, round: r, status: 'confirmed' } } : {}),
+      });
+    const down: NodeProbe = {
+      index: 2,
+      role: 'oracle',
+      answer: { ok: false, error: 'no answer (timed out)' },
+    };
+    const first = buildDonModel(input([node(2, [round(4, true)])]));
+    expect(first.feeds[0]?.transmitterNode).toBe(2);
+    const witness = node(3, [{ ...round(4, false), oracleId: 1 }]);
+    const afterCrash = buildDonModel(input([down, witness], { previous: first }));
+    expect(afterCrash.feeds[0]?.transmitterNode).toBe(2);
+    // Node 2 keeps its OracleID 0, so node 3's leader (OracleID 0) is still named.
+    expect(afterCrash.feeds[0]?.nodes).toEqual([
+      { node: 2, oracleId: 0, down: true },
+      { node: 3, oracleId: 1, epoch: 1, round: 4, leaderOracleId: 0, leaderNode: 2 },
+    ]);
+    const nextRound = node(3, [{ ...round(5, false), oracleId: 1 }]);
+    expect(
+      buildDonModel(input([down, nextRound], { previous: afterCrash })).feeds[0]?.transmitterNode,
+    ).toBeUndefined();
   });
 
   it('marks an answer older than the heartbeat stale and one beyond the deviation threshold as deviating', () => {

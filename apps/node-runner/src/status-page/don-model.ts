@@ -83,6 +83,8 @@ export interface DonInput {
   readonly feeds: readonly FeedSettings[];
   readonly nodes: readonly NodeProbe[];
   readonly aggregator: AggregatorAnswer;
+  /** The previous model: a transmitter found then is kept while the answer is the same, even if it stopped answering. */
+  readonly previous?: DonModel;
 }
 
 export interface NodeView {
@@ -105,6 +107,8 @@ export interface NodeView {
 export interface FeedNodeView {
   readonly node: number;
   readonly oracleId?: number;
+  /** It does not answer; `oracleId` is what it had. */
+  readonly down?: boolean;
   readonly epoch?: number;
   readonly round?: number;
   /** The node index of the leader of its current epoch, when known. */
@@ -119,6 +123,7 @@ export interface FeedView {
   readonly deviationThresholdPpb: number;
   /** The newest on-chain answer any node has read. */
   readonly onChain?: EpochRound & {
+    readonly configDigest: string;
     /** Scaled by the feed's decimals, e.g. "64123.5". */
     readonly answer: string;
     readonly ageSeconds: number;
@@ -154,7 +159,15 @@ export function buildDonModel(input: DonInput): DonModel {
     generatedAtMs: input.nowMs,
     aggregator: input.aggregator.ok ? { ok: true } : { ok: false, error: input.aggregator.error },
     nodes: input.nodes.map((probe) => nodeView(probe, nodeOfPeer, input.nowMs)),
-    feeds: input.feeds.map((feed) => feedView(feed, answered, input.aggregator, input.nowMs)),
+    feeds: input.feeds.map((feed) =>
+      feedView(
+        feed,
+        input.nodes,
+        input.aggregator,
+        input.nowMs,
+        input.previous?.feeds.find((f) => f.name === feed.name),
+      ),
+    ),
   };
 }
 
@@ -187,21 +200,37 @@ function nodeView(probe: NodeProbe, nodeOfPeer: ReadonlyMap<string, number>, now
 
 function feedView(
   feed: FeedSettings,
-  nodes: readonly Answered[],
+  probes: readonly NodeProbe[],
   aggregator: AggregatorAnswer,
   nowMs: number,
+  previous: FeedView | undefined,
 ): FeedView {
-  const statuses = nodes.flatMap((probe) => {
-    const status = probe.answer.status.feeds.find((f) => f.name === feed.name);
+  const statuses = probes.flatMap((probe) => {
+    const status = probe.answer.ok && probe.answer.status.feeds.find((f) => f.name === feed.name);
     return status ? [{ node: probe.index, status }] : [];
   });
+  // A node that stopped answering keeps the OracleID it had, so a leader that went down is named.
+  const downNodes = probes.flatMap((probe) => {
+    const before = !probe.answer.ok && previous?.nodes.find((n) => n.node === probe.index);
+    return before
+      ? [
+          {
+            node: before.node,
+            ...(before.oracleId !== undefined ? { oracleId: before.oracleId } : {}),
+            down: true,
+          },
+        ]
+      : [];
+  });
   const nodeOfOracle = new Map(
-    statuses.flatMap(({ node, status }) => (status.oracleId === undefined ? [] : [[status.oracleId, node]])),
+    [...statuses.map(({ node, status }) => ({ node, oracleId: status.oracleId })), ...downNodes].flatMap(
+      ({ node, oracleId }) => (oracleId === undefined ? [] : [[oracleId, node]]),
+    ),
   );
   const latest = newestOnChain(statuses.flatMap(({ status }) => status.instance?.onChain ?? []));
-  const transmitter =
+  const transmitterNode =
     latest &&
-    statuses.find(({ status }) => {
+    (statuses.find(({ status }) => {
       const sent = status.instance?.lastTransmission;
       return (
         status.instance?.configDigest === latest.configDigest &&
@@ -209,10 +238,17 @@ function feedView(
         sent.epoch === latest.epoch &&
         sent.round === latest.round
       );
-    });
+    })?.node ??
+      (previous?.onChain?.configDigest === latest.configDigest &&
+      previous.onChain.epoch === latest.epoch &&
+      previous.onChain.round === latest.round
+        ? previous.transmitterNode
+        : undefined));
   const aggregate = aggregator.ok ? aggregator.pairs[feed.pair] : undefined;
   const deviationPpb =
-    latest && aggregate?.price !== undefined ? deviation(latest.answer, aggregate.price, feed.decimals) : undefined;
+    latest && aggregate?.price !== undefined
+      ? deviation(latest.answer, aggregate.price, feed.decimals)
+      : undefined;
   return {
     name: feed.name,
     pair: feed.pair,
@@ -221,6 +257,7 @@ function feedView(
     ...(latest
       ? {
           onChain: {
+            configDigest: latest.configDigest,
             epoch: latest.epoch,
             round: latest.round,
             answer: formatScaled(latest.answer, feed.decimals),
@@ -229,7 +266,7 @@ function feedView(
           },
         }
       : {}),
-    ...(transmitter ? { transmitterNode: transmitter.node } : {}),
+    ...(transmitterNode !== undefined ? { transmitterNode } : {}),
     ...(aggregate?.price !== undefined ? { median: aggregate.price } : {}),
     ...(aggregate === undefined || aggregate.price === undefined
       ? { medianError: aggregator.ok ? (aggregate?.error ?? 'not answered') : 'aggregator unreachable' }
@@ -238,21 +275,26 @@ function feedView(
     rejected: aggregate?.rejected ?? [],
     ...(deviationPpb !== undefined ? { deviationPpb } : {}),
     deviates: deviationPpb !== undefined && deviationPpb > feed.deviationPpb,
-    nodes: statuses.map(({ node, status }) => {
-      const instance = status.instance;
-      return {
-        node,
-        ...(status.oracleId !== undefined ? { oracleId: status.oracleId } : {}),
-        ...(instance
-          ? {
-              epoch: instance.epoch,
-              round: instance.round,
-              leaderOracleId: instance.leader,
-              ...(nodeOfOracle.has(instance.leader) ? { leaderNode: nodeOfOracle.get(instance.leader) } : {}),
-            }
-          : {}),
-      };
-    }),
+    nodes: [
+      ...statuses.map(({ node, status }): FeedNodeView => {
+        const instance = status.instance;
+        return {
+          node,
+          ...(status.oracleId !== undefined ? { oracleId: status.oracleId } : {}),
+          ...(instance
+            ? {
+                epoch: instance.epoch,
+                round: instance.round,
+                leaderOracleId: instance.leader,
+                ...(nodeOfOracle.has(instance.leader)
+                  ? { leaderNode: nodeOfOracle.get(instance.leader) }
+                  : {}),
+              }
+            : {}),
+        };
+      }),
+      ...downNodes,
+    ].sort((a, b) => a.node - b.node),
   };
 }
 

@@ -8,7 +8,14 @@ describe('the status page assets', () => {
   });
 
   it('puts data into the page as text only', () => {
-    for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function'])
+    for (const sink of [
+      'innerHTML',
+      'outerHTML',
+      'insertAdjacentHTML',
+      'document.write',
+      'eval(',
+      'new Function',
+    ])
       expect(PAGE_JS).not.toContain(sink);
     expect(PAGE_JS).toContain('document.createTextNode(String(child))');
   });

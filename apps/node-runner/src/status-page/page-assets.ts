@@ -69,6 +69,8 @@ tr.down td, tr.stale td { background: #fff6f5; }
 .badge.plain { color: var(--fg); background: var(--line); }
 .chips { display: flex; flex-direction: column; gap: 2px; }
 .small { font-size: 12px; }
+.nowrap { white-space: nowrap; }
+.chips .down { color: var(--bad); font-weight: 600; }
 ul.problems { margin: 0; padding-left: 16px; color: var(--bad); }
 `;
 
@@ -107,15 +109,16 @@ export const PAGE_JS = `'use strict';
     return id.length > 18 ? id.slice(0, 10) + '…' + id.slice(-6) : id;
   }
 
-  function percent(ppb) { return (ppb / 1e7).toFixed(3) + ' %'; }
+  /** A ratio in ppb as a percentage with at most 3 decimals ("0.193 %", "1 %"). */
+  function percent(ppb) { return String(Number((ppb / 1e7).toFixed(3))) + ' %'; }
 
   function clock(ms) { return new Date(ms).toLocaleTimeString(); }
 
   function nodeState(node) {
     if (node.state === 'up') return badge('ok', 'up');
     if (node.state === 'unhealthy') return badge('warn', 'unhealthy');
-    return el('span', {},
-      badge('bad', node.downForSeconds === undefined ? 'down' : 'down ' + duration(node.downForSeconds)),
+    return el('span', {}, badge('bad', 'down'),
+      node.downForSeconds === undefined ? null : ' for ' + duration(node.downForSeconds),
       el('div', { class: 'small muted' },
         node.lastSeenSecondsAgo === undefined ? 'not seen since the page server started'
           : 'last seen ' + duration(node.lastSeenSecondsAgo) + ' ago'));
@@ -135,7 +138,7 @@ export const PAGE_JS = `'use strict';
         : el.apply(null, ['ul', { class: 'problems' }].concat(node.problems.map(function (p) { return el('li', {}, p); })))));
   }
 
-  function feedRow(feed) {
+  function feedRow(feed, downNodes) {
     var onChain = feed.onChain;
     var age = onChain
       ? el('span', {}, duration(onChain.ageSeconds) + ' / ' + duration(feed.heartbeatSeconds) + ' ',
@@ -149,23 +152,25 @@ export const PAGE_JS = `'use strict';
         return r.source + ' (' + r.reason + ')';
       }).join(', ')));
     var deviation = feed.deviationPpb === undefined ? '—'
-      : el('span', {}, percent(feed.deviationPpb) + ' ',
-          feed.deviates ? badge('bad', 'over ' + percent(feed.deviationThresholdPpb))
-            : el('span', { class: 'muted small' }, 'of ' + percent(feed.deviationThresholdPpb)));
+      : el('span', {}, percent(feed.deviationPpb) + ' ', feed.deviates ? badge('bad', 'over') : null,
+          el('div', { class: 'muted small' }, 'threshold ' + percent(feed.deviationThresholdPpb)));
     var nodes = el.apply(null, ['div', { class: 'chips small num' }].concat(feed.nodes.map(function (n) {
-      if (n.epoch === undefined) return el('span', { class: 'muted' }, 'node ' + n.node + ': follows configs');
+      if (n.down) return el('span', { 'data-node': n.node, class: 'down' }, 'node ' + n.node + ': down');
+      if (n.epoch === undefined) return el('span', { 'data-node': n.node, class: 'muted' }, 'node ' + n.node + ': follows configs');
+      var leaderDown = n.leaderNode !== undefined && downNodes.indexOf(n.leaderNode) >= 0;
       return el('span', { 'data-node': n.node }, 'node ' + n.node + ': ' + n.epoch + ' / ' + n.round + ', leader ' +
-        (n.leaderNode !== undefined ? 'node ' + n.leaderNode : 'oracle ' + n.leaderOracleId));
+        (n.leaderNode !== undefined ? 'node ' + n.leaderNode : 'oracle ' + n.leaderOracleId),
+        leaderDown ? el('span', { class: 'down' }, ' (down)') : null);
     })));
     return el('tr', { 'data-feed': feed.name, class: onChain && onChain.stale ? 'stale' : '' },
-      el('td', {}, el('div', { class: 'big' }, feed.name), el('div', { class: 'muted small' }, feed.pair)),
+      el('td', { class: 'nowrap' }, el('div', { class: 'big' }, feed.name), el('div', { class: 'muted small' }, feed.pair)),
       el('td', { class: 'answer big num' }, onChain ? onChain.answer : '—'),
-      el('td', { class: 'age num' }, age),
-      el('td', { class: 'round num' }, onChain ? 'epoch ' + onChain.epoch + ', round ' + onChain.round : '—'),
+      el('td', { class: 'age num nowrap' }, age),
+      el('td', { class: 'round num nowrap' }, onChain ? 'epoch ' + onChain.epoch + ', round ' + onChain.round : '—'),
       el('td', { class: 'transmitter' }, feed.transmitterNode !== undefined ? 'node ' + feed.transmitterNode : '—'),
       el('td', { class: 'median' }, median),
       el('td', { class: 'contributors' }, sources),
-      el('td', { class: 'deviation num' }, deviation),
+      el('td', { class: 'deviation num nowrap' }, deviation),
       el('td', {}, nodes));
   }
 
@@ -178,7 +183,9 @@ export const PAGE_JS = `'use strict';
       badge(stale === 0 ? 'ok' : 'bad', stale === 0 ? model.feeds.length + ' feeds fresh' : stale + ' / ' + model.feeds.length + ' feeds stale'),
       model.aggregator.ok ? badge('ok', 'aggregator answers') : badge('bad', 'aggregator: ' + model.aggregator.error));
     document.querySelector('#nodes tbody').replaceChildren.apply(document.querySelector('#nodes tbody'), model.nodes.map(nodeRow));
-    document.querySelector('#feeds tbody').replaceChildren.apply(document.querySelector('#feeds tbody'), model.feeds.map(feedRow));
+    var downNodes = model.nodes.filter(function (n) { return n.state === 'down'; }).map(function (n) { return n.index; });
+    document.querySelector('#feeds tbody').replaceChildren.apply(document.querySelector('#feeds tbody'),
+      model.feeds.map(function (feed) { return feedRow(feed, downNodes); }));
     document.getElementById('updated').textContent = 'updated ' + clock(model.generatedAtMs);
   }
 
