@@ -49,7 +49,7 @@ RUN npm ci --no-audit --no-fund --loglevel=error \
 # ---------------------------------------------------------------------------------------------
 FROM ${BASE_IMAGE} AS runtime-base
 # PostgreSQL without Debian's default cluster: postgres-bootstrap creates ours in /sp/postgresql.
-# One user per app; metrics-push lets the aggregator and process-metrics share the push credentials
+# One user per app; metrics-push lets the aggregator, process-metrics and the nodes share the push credentials
 # (see packages/stack/src/secrets-access.ts).
 RUN mkdir -p /etc/postgresql-common \
  && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf \
@@ -62,7 +62,8 @@ RUN mkdir -p /etc/postgresql-common \
  && useradd --system --user-group --no-create-home --shell /usr/sbin/nologin oracle-node \
  && groupadd --system metrics-push \
  && usermod -a -G metrics-push price-aggregator \
- && usermod -a -G metrics-push process-metrics
+ && usermod -a -G metrics-push process-metrics \
+ && usermod -a -G metrics-push oracle-node
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 COPY --from=build /out/app /app
 COPY rootfs/ /

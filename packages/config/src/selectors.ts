@@ -28,10 +28,14 @@ export const PROCESS_METRICS_SECRETS: readonly string[] = [
   'solution.processMetrics',
 ];
 
-/** The secrets node `nodeIndex` reads: the faucet key, the keystore password and its own database password. */
+/**
+ * The secrets node `nodeIndex` reads: the faucet key, the keystore password, its own database
+ * password, and the metrics push credentials it shares with the aggregator and process metrics.
+ */
 export function nodeSecrets(nodeIndex: number): readonly string[] {
   return [
     'solution.faucetPrivateKey',
+    'solution.priceAggregatorConfig.metricsPush',
     'solution.nodes.keystorePassword',
     `solution.postgres.passwords[${nodeIndex - 1}]`,
   ];

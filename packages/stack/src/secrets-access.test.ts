@@ -48,7 +48,8 @@ describe('secret access', async () => {
       'solution.postgres.passwords[1]': 'oracle-node',
       'solution.postgres.passwords[2]': 'oracle-node',
       'solution.postgres.passwords[3]': 'oracle-node',
-      'solution.priceAggregatorConfig.metricsPush.basicAuth.password': 'price-aggregator,process-metrics',
+      'solution.priceAggregatorConfig.metricsPush.basicAuth.password':
+        'oracle-node,price-aggregator,process-metrics',
       'solution.priceAggregatorConfig.sources.cryptocompare.apiKey': 'price-aggregator',
     });
   });
@@ -68,14 +69,14 @@ describe('secret access', async () => {
     const lines = await grantSecretAccess(cfg, (group) => (asked.push(group), gid));
     expect(new Set(asked)).toEqual(new Set(['oracle-node', 'metrics-push', 'price-aggregator']));
     expect(lines).toContain(
-      'solution.priceAggregatorConfig.metricsPush.basicAuth.password: readable by price-aggregator, process-metrics (group metrics-push)',
+      'solution.priceAggregatorConfig.metricsPush.basicAuth.password: readable by oracle-node, price-aggregator, process-metrics (group metrics-push)',
     );
     expect((await stat(join(dir, 'api-keys/cryptocompare'))).mode & 0o777).toBe(0o640);
     expect((await stat(join(dir, 'api-keys'))).mode & 0o777).toBe(0o701);
     await expect(
       grantSecretAccess(cfg, (group) => (group === 'metrics-push' ? undefined : gid)),
     ).rejects.toThrow(
-      'solution.priceAggregatorConfig.metricsPush.basicAuth.password: no group gives price-aggregator and process-metrics access',
+      'solution.priceAggregatorConfig.metricsPush.basicAuth.password: no group gives oracle-node and price-aggregator and process-metrics access',
     );
   });
 });

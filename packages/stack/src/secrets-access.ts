@@ -32,7 +32,7 @@ const READER_GROUPS: Readonly<Record<string, string>> = {
   'oracle-node': 'oracle-node',
   'price-aggregator': 'price-aggregator',
   'process-metrics': 'process-metrics',
-  'price-aggregator,process-metrics': 'metrics-push',
+  'oracle-node,price-aggregator,process-metrics': 'metrics-push',
 };
 
 export interface SecretFile {
