@@ -99,7 +99,7 @@ export function renderReport(input: ReportInput): string {
     '## Machine',
     '',
     table(
-      ['', ''],
+      ['machine', ''],
       [
         ['CPU', input.machine.cpuModel],
         ['cores', String(input.machine.cores)],
@@ -114,7 +114,7 @@ export function renderReport(input: ReportInput): string {
     '',
     '## Configuration',
     '',
-    table(['', ''], configurationRows(input, summaries)),
+    table(['setting', ''], configurationRows(input, summaries)),
     '',
     ...summaries.flatMap((s) => benchSection(s, input.options.runs)),
     '## Plots',

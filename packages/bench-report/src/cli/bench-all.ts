@@ -116,5 +116,6 @@ rmSync(next, { force: true });
 symlinkSync(basename(dir), next);
 renameSync(next, latest);
 
-console.log(headline(input, relative(process.cwd(), reportPath) || reportPath));
+const shown = relative(process.cwd(), reportPath);
+console.log(headline(input, shown.startsWith('..') ? reportPath : shown));
 process.exitCode = results.some(crashed) ? 1 : 0;
