@@ -279,11 +279,14 @@ const feeds: RowSpec = {
       unit: 'none',
       targets: [
         {
-          expr: `max by (node) (${m('oracle_transmitter_balance_wei')}) / 1e18`,
+          expr: `max by (node) (${m('oracle_transmitter_balance_wei', 'role="oracle"')}) / 1e18`,
           legend: 'transmitter node {{node}}',
         },
-        { expr: `max(${m('oracle_faucet_balance_wei')}) / 1e18`, legend: 'faucet' },
-        { expr: `max(${m('oracle_faucet_min_wei')}) / 1e18`, legend: 'faucet threshold (faucetMinWei)' },
+        { expr: `max(${m('oracle_faucet_balance_wei', 'role="oracle"')}) / 1e18`, legend: 'faucet' },
+        {
+          expr: `max(${m('oracle_faucet_min_wei', 'role="oracle"')}) / 1e18`,
+          legend: 'faucet threshold (faucetMinWei)',
+        },
       ],
     },
   ],

@@ -1,0 +1,239 @@
+/**
+ * Proof that the dashboard and the alert rules work on what the stack really pushes.
+ *
+ * 1. promtool and vmalert accept every committed rule file.
+ * 2. The whole local stack (market replay, anvil, PostgreSQL, aggregator, process metrics, five
+ *    nodes under s6) pushes every second into a real Pushgateway, scraped by a real Prometheus
+ *    that evaluates a time-compressed copy of the rules: every `for:` and range window `[d]`
+ *    divided by COMPRESSION (compressRuleFile), nothing else changed.
+ * 3. Every dashboard query (variables substituted by the values their own queries return,
+ *    $__rate_interval by 1m) and every vector selector inside every alert expression returns series.
+ * 4. Faults from outside, then the alerts they must raise fire in Prometheus: a price source
+ *    answering 503 (replay control API), two of the four oracles stopped (s6-svc -d: past f=1), a
+ *    transmitter and the faucet drained (anvil_setBalance), a node process killed (s6-svc -k).
+ */
+import { execFile } from 'node:child_process';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  freePort,
+  makeTempDir,
+  spawnService,
+  startPushgateway,
+  type RunningPushgateway,
+  type RunningService,
+  type TempDir,
+} from '@oracle/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertRules, compressRuleFile, parseRuleFile, stringifyRuleFile } from '../src/alert-rules.js';
+import { oracleDashboard } from '../src/dashboard.js';
+import { panelQueries, variableQueries } from '../src/grafana.js';
+import { vectorSelectors } from '../src/promql.js';
+import { readRepoFile, repoPath, RULE_FILES } from '../src/repo-files.js';
+import { startPrometheus, type Alert, type RunningPrometheus } from './prometheus.js';
+
+const run = promisify(execFile);
+const COMPRESSION = 12;
+const PUSH_INTERVAL_MS = 1_000;
+/** Grafana's $__rate_interval, as the test substitutes it (data is pushed and scraped every second). */
+const RATE_INTERVAL = '1m';
+/** The local stack's node API ports: apiPortBase 6600 + node index (configuration.example.json). */
+const nodeApi = (node: number): string => `http://127.0.0.1:${6600 + node}`;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value, or fails with the last reason after `timeoutMs`. */
+async function eventually<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<{ value: T } | { missing: string }>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'never checked';
+  while (Date.now() < deadline) {
+    const result = await check().catch((error: unknown) => ({ missing: String(error) }));
+    if ('value' in result) return result.value;
+    last = result.missing;
+    await sleep(1_000);
+  }
+  throw new Error(`${what} within ${timeoutMs} ms; still missing: ${last}`);
+}
+
+async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+const escapeRegex = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('dashboard and alert rules on the live stack', () => {
+  const ruleFiles = RULE_FILES.map((path) => repoPath(path));
+  let work: TempDir;
+  let pushgateway: RunningPushgateway;
+  let prometheus: RunningPrometheus;
+  let stack: RunningService;
+  let runDir: string;
+  let replayUrl: string;
+  let chainUrl: string;
+
+  beforeAll(async () => {
+    work = await makeTempDir('monitoring-test');
+    // PostgreSQL runs as its own user under the run directory.
+    await chmod(work.path, 0o755);
+    runDir = join(work.path, 'run');
+    const compressed = RULE_FILES.map((path, i) => ({
+      path: join(work.path, `compressed-${i}.rules.yml`),
+      text: stringifyRuleFile(compressRuleFile(parseRuleFile(readRepoFile(path)), COMPRESSION)),
+    }));
+    for (const file of compressed) await writeFile(file.path, file.text);
+
+    pushgateway = await startPushgateway();
+    prometheus = await startPrometheus({
+      pushgatewayUrl: pushgateway.url,
+      ruleFiles: compressed.map((f) => f.path),
+    });
+    const [replayPort, chainPort, postgresPort] = [await freePort(), await freePort(), await freePort()];
+    replayUrl = `http://127.0.0.1:${replayPort}`;
+    chainUrl = `http://127.0.0.1:${chainPort}`;
+    stack = await spawnService(
+      process.execPath,
+      [
+        repoPath('packages/stack/dist/cli/local-stack.js'),
+        ...['--run-dir', runDir],
+        ...['--replay-port', String(replayPort), '--chain-port', String(chainPort)],
+        ...['--postgres-port', String(postgresPort)],
+        ...['--metrics-push-url', pushgateway.url],
+        ...['--metrics-push-interval-ms', String(PUSH_INTERVAL_MS)],
+      ],
+      {
+        name: 'local-stack',
+        cwd: repoPath('.'),
+        readyWhen: /first on-chain answer/,
+        readyTimeoutMs: 120_000,
+        stopTimeoutMs: 60_000,
+      },
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await prometheus?.stop();
+    await pushgateway?.stop();
+    await work?.remove();
+  }, 90_000);
+
+  it('promtool and vmalert accept every rule file', async () => {
+    for (const file of ruleFiles) {
+      const checked = await run('promtool', ['check', 'rules', file]);
+      expect(checked.stdout).toMatch(/SUCCESS: \d+ rules found/);
+      // vmalert exits non-zero (fatal log line) on any rule it cannot parse.
+      await run('vmalert', ['-dryRun', `-rule=${file}`, '-loggerLevel=ERROR']);
+    }
+  });
+
+  it('every dashboard query returns series (variables substituted from their own queries)', async () => {
+    const dashboard = oracleDashboard();
+    const values: Record<string, string> = { __rate_interval: RATE_INTERVAL };
+    const substitute = (text: string): string =>
+      text.replace(/\$(\w+)/g, (whole, name: string) => values[name] ?? whole);
+    for (const { name, query } of variableQueries(dashboard)) {
+      const [, selector, label] = /^label_values\((?:(.*),\s*)?(\w+)\)$/.exec(substitute(query)) ?? [];
+      const found = await eventually<string[]>(`variable ${name} has values`, 90_000, async () => {
+        const list = await prometheus.labelValues(label ?? '', selector);
+        return list.length > 0 ? { value: list } : { missing: query };
+      });
+      if (name === 'environment') expect(found).toContain('development');
+      if (name === 'instance') expect(found).toContain('local');
+      values[name] = escapeRegex(
+        name === 'feed'
+          ? (found.find((v) => v.startsWith('BTC')) ?? found[0]!)
+          : found.includes('local')
+            ? 'local'
+            : found[0]!,
+      );
+    }
+    const queries = panelQueries(dashboard).map(({ panel, expr }) => ({ panel, expr: substitute(expr) }));
+    await eventually<boolean>('every panel query returns series', 90_000, async () => {
+      const empty: string[] = [];
+      for (const { panel, expr } of queries)
+        if ((await prometheus.query(expr)).length === 0) empty.push(`${panel}: ${expr}`);
+      return empty.length === 0 ? { value: true } : { missing: `\n${empty.join('\n')}` };
+    });
+  });
+
+  it('every vector selector inside every alert expression returns series', async () => {
+    const selectors = [
+      ...new Set(
+        ruleFiles
+          .flatMap((_, i) => alertRules(parseRuleFile(readRepoFile(RULE_FILES[i]!))))
+          .flatMap((r) => vectorSelectors(r.expr)),
+      ),
+    ];
+    expect(selectors).toContain('oracle_feed_oracles_connected');
+    await eventually<boolean>('every alert selector returns series', 60_000, async () => {
+      const empty: string[] = [];
+      for (const selector of selectors)
+        if ((await prometheus.query(selector)).length === 0) empty.push(selector);
+      return empty.length === 0 ? { value: true } : { missing: empty.join(', ') };
+    });
+  });
+
+  it('alerts fire for a dead source, oracles past f, drained funds and a crashed node', async () => {
+    // Nothing fires on the healthy stack.
+    const before = (await prometheus.alerts()).filter((a) => a.state === 'firing');
+    expect(before.map((a) => a.labels.alertname)).toEqual([]);
+
+    const fault = await fetch(`${replayUrl}/__control/fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'yahoofinance', fault: 'status' }),
+    });
+    expect(fault.status).toBe(204);
+
+    const service = (name: string): string => join(runDir, 's6/service', name);
+    await run('s6-svc', ['-d', service('node-2')]);
+    await run('s6-svc', ['-d', service('node-3')]);
+    await run('s6-svc', ['-k', service('node-5')]);
+
+    const { transmitter } = (await (await fetch(`${nodeApi(4)}/status`)).json()) as { transmitter: string };
+    const { available_accounts: accounts } = JSON.parse(
+      await readFile(join(runDir, 'anvil.json'), 'utf8'),
+    ) as {
+      available_accounts: string[];
+    };
+    const faucet = accounts[0]!; // local-stack's faucet key is anvil's first dev account
+    await rpc(chainUrl, 'anvil_setBalance', [transmitter, '0x0']);
+    await rpc(chainUrl, 'anvil_setBalance', [faucet, `0x${(10n ** 17n).toString(16)}`]);
+
+    const expected: Array<[string, (a: Alert) => boolean]> = [
+      ['PriceSourceDown', (a) => a.labels.source === 'yahoofinance'],
+      ['OracleQuorumLost', (a) => a.labels.feed !== undefined],
+      [
+        'MetricsPushStopped',
+        (a) => a.labels.job === 'oracle-node' && ['2', '3'].includes(a.labels.node ?? ''),
+      ],
+      ['TransmitterBalanceLow', (a) => a.labels.node === '4'],
+      ['FaucetBalanceLow', (a) => a.labels.instance === 'local'],
+      ['ServiceRestarting', (a) => a.labels.service === 'node-5'],
+    ];
+    // Each alert counts once seen firing: ServiceRestarting lasts only while the restart is in its window.
+    const seen: Alert[] = [];
+    await eventually<boolean>('the alerts fire', 120_000, async () => {
+      seen.push(...(await prometheus.alerts()).filter((a) => a.state === 'firing'));
+      const missing = expected.filter(
+        ([name, match]) => !seen.some((a) => a.labels.alertname === name && match(a)),
+      );
+      return missing.length === 0 ? { value: true } : { missing: missing.map(([name]) => name).join(', ') };
+    });
+    const names = [...new Set(seen.map((a) => a.labels.alertname))].sort();
+    console.log(`alerts seen firing: ${names.join(', ')}`);
+    expect(names).toEqual(expect.arrayContaining(expected.map(([name]) => name)));
+  }, 180_000);
+});
