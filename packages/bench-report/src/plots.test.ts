@@ -15,6 +15,7 @@ describe('latencyBins', () => {
       { le: 1, count: 4 },
     ]);
     expect(latencyBins([{ '5': 0, Infinity: 2 }]).at(-1)).toEqual({ le: Infinity, count: 2 });
+    expect(latencyBins([{ NaN: 185 }, { oracle: 3 }])).toEqual([]);
   });
 });
 

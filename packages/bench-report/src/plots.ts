@@ -35,13 +35,15 @@ export interface LatencyBin {
 
 /**
  * Observations per bucket from cumulative Prometheus-style buckets (`le` → count so far), summed
- * over runs, in `le` order, without the empty buckets above the highest observation.
+ * over runs, in `le` order, without the empty buckets above the highest observation; a bound that
+ * is not a number is left out.
  */
 export function latencyBins(cumulative: readonly Readonly<Record<string, unknown>>[]): LatencyBin[] {
   const totals = new Map<number, number>();
   for (const buckets of cumulative) {
-    for (const [le, count] of Object.entries(buckets)) {
-      if (typeof count === 'number') totals.set(Number(le), (totals.get(Number(le)) ?? 0) + count);
+    for (const [key, count] of Object.entries(buckets)) {
+      const le = Number(key);
+      if (typeof count === 'number' && !Number.isNaN(le)) totals.set(le, (totals.get(le) ?? 0) + count);
     }
   }
   const les = [...totals.keys()].sort((a, b) => a - b);
@@ -70,8 +72,8 @@ function roundLatencyChart(ocr: readonly BenchLine[]): BarChart {
     title: 'OCR round latency distribution (1 feed, fast timing)',
     subtitle:
       total === 0
-        ? 'no data: the OCR bench did not run or measured no rounds'
-        : `${total} rounds observed by 4 oracles; p50 ${formatNumber(p50)} s, p95 ${formatNumber(p95)} s` +
+        ? 'no data: no round latency buckets in the OCR bench JSON line'
+        : `${total} round timings from the 4 oracles; p50 ${formatNumber(p50)} s, p95 ${formatNumber(p95)} s` +
           (target === undefined ? '' : `; target p50 ≤ ${formatNumber(target)} s`),
     xLabel: 'round latency, seconds (observation request to transmission mined)',
     yLabel: 'rounds (all oracles)',
