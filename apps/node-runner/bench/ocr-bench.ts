@@ -15,7 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { LocalDon, NODE_FLAGS, type DonFeed } from '../test/integration/local-don.js';
+import { LocalDon, NODE_ENVIRONMENT, NODE_FLAGS, type DonFeed } from '../test/integration/local-don.js';
 
 const quick = process.argv.includes('--quick');
 /** `--feeds 1,50,300` (the default) picks the phases to run. */
@@ -293,6 +293,14 @@ function round(value: number, digits: number): number {
 
 type Target = { readonly max: number; readonly measured: number | undefined };
 
+/** How the nodes were started, as the s6 run script starts them. */
+const nodeCommand = [
+  ...Object.entries(NODE_ENVIRONMENT).map(([name, value]) => `${name}=${value}`),
+  'node',
+  ...NODE_FLAGS,
+  'dist/main.js',
+].join(' ');
+
 async function main(): Promise<void> {
   const fast = phaseFeeds.includes(1) ? await fastPhase() : undefined;
   if (fast) console.error(`1 feed: ${JSON.stringify(fast)}`);
@@ -316,7 +324,7 @@ async function main(): Promise<void> {
   const line = (label: string, value: string, target = ''): string =>
     `${label.padEnd(34)}${value.padEnd(22)}${target}`;
   const lines = [
-    `OCR benchmark${quick ? ' (--quick)' : ''}: 1 bootstrap + 4 oracles, anvil automining, node flags ${NODE_FLAGS.join(' ')}`,
+    `OCR benchmark${quick ? ' (--quick)' : ''}: 1 bootstrap + 4 oracles, anvil automining, nodes run as \`${nodeCommand}\``,
     ...(fast
       ? [
           line('', 'measured', 'target'),
@@ -361,7 +369,16 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   const feedsAnswered = Object.fromEntries([...many].map(([count, p]) => [count, p.feedsAnswered]));
   console.log(
-    JSON.stringify({ bench: 'ocr', quick, nodeFlags: NODE_FLAGS, ...fast, phases, feedsAnswered, targets }),
+    JSON.stringify({
+      bench: 'ocr',
+      quick,
+      nodeFlags: NODE_FLAGS,
+      nodeEnvironment: NODE_ENVIRONMENT,
+      ...fast,
+      phases,
+      feedsAnswered,
+      targets,
+    }),
   );
 }
 

@@ -6,6 +6,7 @@
  * configured with the admin CLI, and the nodes as child processes of dist/main.js, as s6 runs them.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -43,14 +44,23 @@ const KEYS_CLI = join(APP, 'dist/keys/cli.js');
 const AGGREGATOR_MAIN = join(APP, '../price-aggregator/dist/main.js');
 
 /**
- * V8 flags of every node process, as the s6 run script (rootfs/etc/s6-overlay/scripts/node-run)
- * passes them: a 2 MiB young generation instead of V8's 16 MiB semi-spaces, which saves ~20 MiB
- * per node (1 MiB promotes too early with 300 feeds; see the README's benchmark figures).
- * OCR_NODE_FLAGS overrides them, for measurements.
+ * The s6 run script of a node. Its `node_flags='...'` (V8 flags) and `node_environment='...'`
+ * (e.g. malloc tuning) lines are what every node process here starts with, so the tests and the
+ * benchmark run nodes exactly as the image does. OCR_NODE_FLAGS overrides the flags, for measurements.
  */
-export const NODE_FLAGS = (process.env.OCR_NODE_FLAGS ?? '--max-semi-space-size=2')
-  .split(' ')
-  .filter(Boolean);
+const NODE_RUN_SCRIPT = join(APP, '../../rootfs/etc/s6-overlay/scripts/node-run');
+
+function runScriptWords(variable: string): string[] {
+  const value = new RegExp(`^${variable}='([^']*)'$`, 'm').exec(readFileSync(NODE_RUN_SCRIPT, 'utf8'))?.[1];
+  if (value === undefined) throw new Error(`${NODE_RUN_SCRIPT} has no ${variable}='...' line`);
+  return value.split(' ').filter(Boolean);
+}
+
+export const NODE_FLAGS =
+  process.env.OCR_NODE_FLAGS?.split(' ').filter(Boolean) ?? runScriptWords('node_flags');
+export const NODE_ENVIRONMENT: Readonly<Record<string, string>> = Object.fromEntries(
+  runScriptWords('node_environment').map((assignment) => assignment.split('=', 2) as [string, string]),
+);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -347,7 +357,12 @@ export class NodeProcess {
   async start(): Promise<void> {
     this.#service = await spawnService(process.execPath, [...NODE_FLAGS, NODE_MAIN], {
       name: `node-${this.index}`,
-      env: { NODE_INDEX: String(this.index), CONFIG_PATH: this.don.configPath, NOTIFY_FD: '' },
+      env: {
+        ...NODE_ENVIRONMENT,
+        NODE_INDEX: String(this.index),
+        CONFIG_PATH: this.don.configPath,
+        NOTIFY_FD: '',
+      },
       readyWhen: async () => (await fetch(`${this.apiUrl}/health`)).status > 0,
       readyTimeoutMs: 30_000,
     });
