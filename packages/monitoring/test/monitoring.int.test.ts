@@ -8,9 +8,11 @@
  *    divided by COMPRESSION (compressRuleFile), nothing else changed.
  * 3. Every dashboard query (variables substituted by the values their own queries return,
  *    $__rate_interval by 1m) and every vector selector inside every alert expression returns series.
- * 4. Faults from outside, then the alerts they must raise fire in Prometheus: a price source
- *    answering 503 (replay control API), two of the four oracles stopped (s6-svc -d: past f=1), a
- *    transmitter and the faucet drained (anvil_setBalance), a node process killed (s6-svc -k).
+ * 4. Faults from outside, then the alerts they must raise fire, in Prometheus and in vmalert (which
+ *    reads the same data through Prometheus's query API and notifies a stand-in Alertmanager):
+ *    Yahoo Finance (polled over HTTP only) answering 503 (replay control API), two of the four
+ *    oracles stopped (s6-svc -d: past f = 1), the faucet and a transmitter drained
+ *    (anvil_setBalance), a node process killed (s6-svc -k).
  */
 import { execFile } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
@@ -32,6 +34,7 @@ import { panelQueries, variableQueries } from '../src/grafana.js';
 import { vectorSelectors } from '../src/promql.js';
 import { readRepoFile, repoPath, RULE_FILES } from '../src/repo-files.js';
 import { startPrometheus, type Alert, type RunningPrometheus } from './prometheus.js';
+import { startAlertReceiver, startVmalert, type AlertReceiver, type RunningVmalert } from './vmalert.js';
 
 const run = promisify(execFile);
 const COMPRESSION = 12;
@@ -78,6 +81,8 @@ describe('dashboard and alert rules on the live stack', () => {
   let work: TempDir;
   let pushgateway: RunningPushgateway;
   let prometheus: RunningPrometheus;
+  let vmalert: RunningVmalert;
+  let receiver: AlertReceiver;
   let stack: RunningService;
   let runDir: string;
   let replayUrl: string;
@@ -97,6 +102,12 @@ describe('dashboard and alert rules on the live stack', () => {
     pushgateway = await startPushgateway();
     prometheus = await startPrometheus({
       pushgatewayUrl: pushgateway.url,
+      ruleFiles: compressed.map((f) => f.path),
+    });
+    receiver = await startAlertReceiver();
+    vmalert = await startVmalert({
+      datasourceUrl: prometheus.url,
+      notifierUrl: receiver.url,
       ruleFiles: compressed.map((f) => f.path),
     });
     const [replayPort, chainPort, postgresPort] = [await freePort(), await freePort(), await freePort()];
@@ -124,6 +135,8 @@ describe('dashboard and alert rules on the live stack', () => {
 
   afterAll(async () => {
     await stack?.stop();
+    await vmalert?.stop();
+    await receiver?.stop();
     await prometheus?.stop();
     await pushgateway?.stop();
     await work?.remove();
@@ -187,8 +200,10 @@ describe('dashboard and alert rules on the live stack', () => {
 
   it('alerts fire for a dead source, oracles past f, drained funds and a crashed node', async () => {
     // Nothing fires on the healthy stack.
-    const before = (await prometheus.alerts()).filter((a) => a.state === 'firing');
-    expect(before.map((a) => a.labels.alertname)).toEqual([]);
+    for (const evaluator of [prometheus, vmalert]) {
+      const before = (await evaluator.alerts()).filter((a) => a.state === 'firing');
+      expect(before.map((a) => a.labels.alertname)).toEqual([]);
+    }
 
     const fault = await fetch(`${replayUrl}/__control/fault`, {
       method: 'POST',
@@ -209,8 +224,9 @@ describe('dashboard and alert rules on the live stack', () => {
       available_accounts: string[];
     };
     const faucet = accounts[0]!; // local-stack's faucet key is anvil's first dev account
-    await rpc(chainUrl, 'anvil_setBalance', [transmitter, '0x0']);
+    // The faucet first, so no top-up can refill the transmitter in between.
     await rpc(chainUrl, 'anvil_setBalance', [faucet, `0x${(10n ** 17n).toString(16)}`]);
+    await rpc(chainUrl, 'anvil_setBalance', [transmitter, '0x0']);
 
     const expected: Array<[string, (a: Alert) => boolean]> = [
       ['PriceSourceDown', (a) => a.labels.source === 'yahoofinance'],
@@ -223,17 +239,35 @@ describe('dashboard and alert rules on the live stack', () => {
       ['FaucetBalanceLow', (a) => a.labels.instance === 'local'],
       ['ServiceRestarting', (a) => a.labels.service === 'node-5'],
     ];
-    // Each alert counts once seen firing: ServiceRestarting lasts only while the restart is in its window.
-    const seen: Alert[] = [];
+    // Each alert counts once seen firing (ServiceRestarting lasts only while the restart is in its
+    // window), in Prometheus and in vmalert evaluating the same rules, which also notified it.
+    const seen = { prometheus: [] as Alert[], vmalert: [] as Alert[] };
+    const missingIn = (alerts: Alert[]): string[] =>
+      expected
+        .filter(([name, match]) => !alerts.some((a) => a.labels.alertname === name && match(a)))
+        .map(([name]) => name);
     await eventually<boolean>('the alerts fire', 120_000, async () => {
-      seen.push(...(await prometheus.alerts()).filter((a) => a.state === 'firing'));
-      const missing = expected.filter(
-        ([name, match]) => !seen.some((a) => a.labels.alertname === name && match(a)),
-      );
-      return missing.length === 0 ? { value: true } : { missing: missing.map(([name]) => name).join(', ') };
+      seen.prometheus.push(...(await prometheus.alerts()).filter((a) => a.state === 'firing'));
+      seen.vmalert.push(...(await vmalert.alerts()).filter((a) => a.state === 'firing'));
+      const notified = receiver.received.map((a): Alert => ({
+        labels: a.labels,
+        state: 'firing',
+        value: '',
+      }));
+      const missing = [
+        ...missingIn(seen.prometheus).map((name) => `${name} (Prometheus)`),
+        ...missingIn(seen.vmalert).map((name) => `${name} (vmalert)`),
+        ...missingIn(notified).map((name) => `${name} (vmalert notification)`),
+      ];
+      return missing.length === 0 ? { value: true } : { missing: missing.join(', ') };
     });
-    const names = [...new Set(seen.map((a) => a.labels.alertname))].sort();
+    const names = [...new Set(seen.prometheus.map((a) => a.labels.alertname))].sort();
     console.log(`alerts seen firing: ${names.join(', ')}`);
     expect(names).toEqual(expect.arrayContaining(expected.map(([name]) => name)));
+    for (const alert of receiver.received.filter((a) => a.labels.alertname === 'OracleQuorumLost'))
+      expect(alert.annotations).toMatchObject({
+        runbook: 'README.md#oraclequorumlost',
+        summary: expect.stringContaining(alert.labels.feed ?? 'no feed label'),
+      });
   }, 180_000);
 });
