@@ -43,7 +43,11 @@ export function barChartSvg(chart: BarChart): string {
   const axis = niceAxis(Math.max(0, ...values, ...targets.map((t) => t.value)));
   const y = (v: number): number => PLOT.bottom - ((PLOT.bottom - PLOT.top) * v) / axis.max;
   const groupWidth = (PLOT.right - PLOT.left) / Math.max(1, chart.categories.length);
-  const barWidth = Math.min(56, (groupWidth * 0.8) / Math.max(1, chart.series.length));
+  const mostBars = Math.max(
+    1,
+    ...chart.categories.map((_, c) => chart.series.filter((s) => s.values[c] !== undefined).length),
+  );
+  const barWidth = Math.min(56, (groupWidth * 0.8) / mostBars);
   const groupLeft = (i: number): number => PLOT.left + i * groupWidth;
 
   const bars = chart.categories.flatMap((_, c) => {

@@ -65,6 +65,7 @@ describe('renderReport', () => {
     expect(report).toContain('| kernel | Linux 6.1.0 x64 |');
     expect(report).toContain('| ocr command | `node ocr.js --quick` |');
     expect(report).toContain('| oracle node flags (OCR bench) | `--max-semi-space-size=2` |');
+    expect(report).toContain('| oracle node environment (OCR bench) | `MALLOC_ARENA_MAX=2` |');
     expect(report).toContain('| 1 | 0 | yes | 61.3 s | 0.50 0.60 0.70 | 1.50 1.00 0.80 |');
     expect(report).toContain('![OCR round latency distribution](round-latency.svg)');
     expect(report).toContain('[PNG](round-latency.png)');

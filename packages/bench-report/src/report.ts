@@ -6,6 +6,7 @@ import type { BenchOptions } from './benches.js';
 import {
   combineRuns,
   figuresOf,
+  isRecord,
   verdict,
   type BenchLine,
   type CombinedFigure,
@@ -131,13 +132,12 @@ export function renderReport(input: ReportInput): string {
 }
 
 function configurationRows(input: ReportInput, summaries: readonly BenchSummary[]): string[][] {
-  const nodeFlags = [
-    ...new Set(
-      summaries
-        .flatMap((s) => s.runs)
-        .flatMap((r) => (Array.isArray(r.line?.nodeFlags) ? [r.line.nodeFlags.map(String).join(' ')] : [])),
-    ),
-  ];
+  const lines = summaries.flatMap((s) => s.runs.flatMap((r) => (r.line ? [r.line] : [])));
+  /** Every distinct rendering of a JSON line field over the runs, as code, or `-`. */
+  const distinct = (render: (line: BenchLine) => string | undefined): string => {
+    const found = [...new Set(lines.map(render).filter((text) => text !== undefined))];
+    return found.length ? found.map(code).join(', ') : '-';
+  };
   return [
     ['benchmarks', summaries.map((s) => s.id).join(', ')],
     ['runs per benchmark', String(input.options.runs)],
@@ -147,7 +147,20 @@ function configurationRows(input: ReportInput, summaries: readonly BenchSummary[
       `${s.id} command`,
       code(`node ${(s.runs[0]?.command ?? ['(not run)']).join(' ')}`),
     ]),
-    ['oracle node flags (OCR bench)', nodeFlags.length ? nodeFlags.map(code).join(', ') : '-'],
+    [
+      'oracle node flags (OCR bench)',
+      distinct((l) => (Array.isArray(l.nodeFlags) ? l.nodeFlags.map(String).join(' ') : undefined)),
+    ],
+    [
+      'oracle node environment (OCR bench)',
+      distinct((l) =>
+        isRecord(l.nodeEnvironment)
+          ? Object.entries(l.nodeEnvironment)
+              .map(([name, value]) => `${name}=${String(value)}`)
+              .join(' ')
+          : undefined,
+      ),
+    ],
   ];
 }
 
