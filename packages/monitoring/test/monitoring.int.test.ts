@@ -12,7 +12,8 @@
  *    reads the same data through Prometheus's query API and notifies a stand-in Alertmanager):
  *    Yahoo Finance (polled over HTTP only) answering 503 (replay control API), two of the four
  *    oracles stopped (s6-svc -d: past f = 1), the faucet and a transmitter drained
- *    (anvil_setBalance), a node process killed (s6-svc -k).
+ *    (anvil_setBalance), a node process killed (s6-svc -k); last, process-metrics stopped and its
+ *    Pushgateway group deleted (MetricsPushAbsent).
  */
 import { execFile } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
@@ -135,6 +136,8 @@ describe('dashboard and alert rules on the live stack', () => {
     );
   }, 180_000);
 
+  const service = (name: string): string => join(runDir, 's6/service', name);
+
   afterAll(async () => {
     await stack?.stop();
     await vmalert?.stop();
@@ -207,7 +210,6 @@ describe('dashboard and alert rules on the live stack', () => {
     });
     expect(fault.status).toBe(204);
 
-    const service = (name: string): string => join(runDir, 's6/service', name);
     await run('s6-svc', ['-d', service('node-2')]);
     await run('s6-svc', ['-d', service('node-3')]);
     await run('s6-svc', ['-k', service('node-5')]);
@@ -265,4 +267,29 @@ describe('dashboard and alert rules on the live stack', () => {
         summary: expect.stringContaining(alert.labels.feed ?? 'no feed label'),
       });
   }, 180_000);
+
+  it('MetricsPushAbsent fires when a whole job goes silent', async () => {
+    // process-metrics stopped, then its Pushgateway group deleted: what a restarted Pushgateway, or
+    // VictoriaMetrics once the series age out, shows of a service that no longer pushes at all.
+    await run('s6-svc', ['-wd', '-T', '20000', '-d', service('process-metrics')]);
+    const [series] = await prometheus.query('metrics_push_timestamp_seconds{job="process-metrics"}');
+    const { __name__: _name, job, ...grouping } = series?.metric ?? {};
+    const group = Object.entries(grouping).map(([label, value]) => `/${label}/${encodeURIComponent(value)}`);
+    const deleted = await fetch(`${pushgateway.url}/metrics/job/${job}${group.join('')}`, {
+      method: 'DELETE',
+    });
+    expect(deleted.status).toBe(202);
+
+    const isAbsent = (a: Alert): boolean =>
+      a.labels.alertname === 'MetricsPushAbsent' &&
+      a.labels.job === 'process-metrics' &&
+      a.state === 'firing';
+    await eventually<boolean>('MetricsPushAbsent fires', 90_000, async () => {
+      const firing = {
+        prometheus: (await prometheus.alerts()).some(isAbsent),
+        vmalert: (await vmalert.alerts()).some(isAbsent),
+      };
+      return firing.prometheus && firing.vmalert ? { value: true } : { missing: JSON.stringify(firing) };
+    });
+  }, 120_000);
 });
