@@ -3,7 +3,8 @@
  * tests and the benchmark: PostgreSQL with one role and database per node (provisioned like the
  * container's postgres-init), anvil (chain id 1337: no libocr timing minimums), the fake exchange
  * behind the real price aggregator (dist/main.js), keys from the keys CLI, contracts deployed and
- * configured with the admin CLI, and the nodes as child processes of dist/main.js, as s6 runs them.
+ * configured with the admin CLI, and the nodes as child processes of dist/main.js (bundled from the
+ * sources first), as s6 runs them.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -39,6 +40,8 @@ const run = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const APP = HERE.includes('/dist/') ? HERE.slice(0, HERE.lastIndexOf('/dist/') + 1) : join(HERE, '../../');
 const NODE_MAIN = join(APP, 'dist/main.js');
+/** Writes dist/main.js, the bundled node runner, from the current sources (see the script). */
+const BUNDLE_SCRIPT = join(APP, 'scripts/bundle.mjs');
 const ADMIN_CLI = join(APP, 'dist/cli/admin.js');
 const KEYS_CLI = join(APP, 'dist/keys/cli.js');
 const AGGREGATOR_MAIN = join(APP, '../price-aggregator/dist/main.js');
@@ -142,6 +145,8 @@ export class LocalDon {
 
   /** Starts everything but the nodes: chain, database, exchange, aggregator, keys, configuration. */
   static async start(options: LocalDonOptions): Promise<LocalDon> {
+    // A `tsc -b` alone may leave an older bundle in dist/main.js: the nodes run the sources as they are.
+    await run(process.execPath, [BUNDLE_SCRIPT]);
     const dir = await makeTempDir('don');
     const [postgres, anvil, exchange] = await Promise.all([
       startPostgres(),
