@@ -73,10 +73,10 @@ function roundLatencyChart(ocr: readonly BenchLine[]): BarChart {
     subtitle:
       total === 0
         ? 'no data: no round latency buckets in the OCR bench JSON line'
-        : `${total} round timings from the 4 oracles; p50 ${formatNumber(p50)} s, p95 ${formatNumber(p95)} s` +
+        : `${total} rounds, each timed by its transmitting oracle; p50 ${formatNumber(p50)} s, p95 ${formatNumber(p95)} s` +
           (target === undefined ? '' : `; target p50 ≤ ${formatNumber(target)} s`),
     xLabel: 'round latency, seconds (observation request to transmission mined)',
-    yLabel: 'rounds (all oracles)',
+    yLabel: 'rounds',
     categories: bins.map((_, i) => binLabel(bins, i)),
     series: [{ name: 'rounds', values: bins.map((b) => b.count) }],
   };
