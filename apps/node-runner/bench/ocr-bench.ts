@@ -147,7 +147,8 @@ async function histogram(don: LocalDon, name: string): Promise<Map<number, numbe
   for (const i of ORACLES) {
     const text = await don.node(i).metricsText();
     for (const match of text.matchAll(
-      new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm'),
+      // `le` as a whole label (role="…" also ends in le=").
+      new RegExp(`^${name}_bucket\\{(?:[^}]*,)?le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm'),
     )) {
       const le = match[1] === '+Inf' ? Infinity : Number(match[1]);
       buckets.set(le, (buckets.get(le) ?? 0) + Number(match[2]));
