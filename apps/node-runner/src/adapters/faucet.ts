@@ -84,6 +84,9 @@ export class Faucet {
         { transmitter: target, balanceWei: balance.toString(), topupWei: topupWei.toString(), txHash },
         'Topped up the transmitter from the faucet',
       );
+      // The gauges show the balances after the top-up, not until the next check (an hour in production).
+      metrics.transmitterBalance.set(Number(balance + topupWei));
+      await this.#readFaucetBalance();
       return balance + topupWei;
     }
     return balance;

@@ -403,6 +403,9 @@ describe('faucet', () => {
     );
     await Promise.all(faucets.map((f) => f.check()));
     for (const target of targets) expect(await provider.getBalance(target)).toBe(3n * 10n ** 18n);
+    // The gauge shows the topped-up balance at once, not only after the next check.
+    for (const m of metrics)
+      expect(await m.registry.metrics()).toMatch(/oracle_transmitter_balance_wei 3000000000000000000\n/);
     await Promise.all(faucets.map((f) => f.check()));
     for (const target of targets) expect(await provider.getBalance(target)).toBe(3n * 10n ** 18n);
     const text = await metrics[0]!.registry.metrics();
