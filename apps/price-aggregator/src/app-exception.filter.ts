@@ -6,21 +6,30 @@ interface JsonResponse {
   status(code: number): { json(body: unknown): void };
 }
 
+/** The reference's error body. */
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly timestamp: string;
+  readonly message: string;
+}
+
 /** Every error leaves as the reference's JSON `{statusCode, timestamp, message}`. */
 @Catch()
 export class AppExceptionFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const { statusCode, message } = describe(exception);
-    if (statusCode >= 500 && !(exception instanceof QuoteError))
-      this.logger.error({ err: exception }, 'Request failed');
-    host
-      .switchToHttp()
-      .getResponse<JsonResponse>()
-      .status(statusCode)
-      .json({ statusCode, timestamp: new Date().toISOString(), message });
+    const body = errorBody(exception, this.logger);
+    host.switchToHttp().getResponse<JsonResponse>().status(body.statusCode).json(body);
   }
+}
+
+/** The answer to a request that failed with `exception`; unexpected server errors are logged. */
+export function errorBody(exception: unknown, logger: Logger): ErrorBody {
+  const { statusCode, message } = describe(exception);
+  if (statusCode >= 500 && !(exception instanceof QuoteError))
+    logger.error({ err: exception }, 'Request failed');
+  return { statusCode, timestamp: new Date().toISOString(), message };
 }
 
 function describe(exception: unknown): { statusCode: number; message: string } {

@@ -17,6 +17,7 @@ import { notifyReady } from '@oracle/core';
 import { createLogger } from '@oracle/logger';
 import { AppModule } from './app.module.js';
 import { PinoNestLogger } from './nest-logger.js';
+import { HotRoutes, serveHotRoutesFirst } from './quotes/hot-routes.js';
 
 const SERVICE = 'price-aggregator';
 
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
   app.set('etag', false); // answers change every few seconds; hashing each one is wasted work
+  serveHotRoutesFirst(app.getHttpServer(), app.get(HotRoutes));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port, config.host);
   logger.info(

@@ -78,6 +78,8 @@ export interface StartOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The built main.js; by default dist/main.js next to this file's test/ folder. */
   readonly mainPath?: string;
+  /** Node's own flags, before main.js (e.g. V8 heap sizes). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Starts `node dist/main.js` with this `priceAggregatorConfig` (port and host filled in) and waits until it answers. */
@@ -95,7 +97,7 @@ export async function startAggregator(
     configPath,
     JSON.stringify(configurationWith({ host: '127.0.0.1', port, ...priceAggregatorConfig }, dir)),
   );
-  const child = spawn(process.execPath, [options.mainPath ?? MAIN], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.mainPath ?? MAIN], {
     env: { ...process.env, CONFIG_PATH: configPath, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

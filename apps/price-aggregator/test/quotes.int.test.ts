@@ -166,6 +166,49 @@ describe('quote API', () => {
     expect((await app.get<{ available: boolean }>('/market-data/global/status')).body.available).toBe(true);
   });
 
+  it('answers /quotes/batch and /quote ahead of Nest exactly as the Nest routes do', async () => {
+    // Express matches routes case-insensitively and with a trailing slash; the hot routes take only
+    // the exact spelling, so the second path of each case is answered by the Nest controller.
+    const answer = async (path: string) => {
+      const response = await fetch(app.url + path);
+      const body = (await response.json()) as Record<string, unknown>;
+      return { status: response.status, body, express: response.headers.has('x-powered-by') };
+    };
+    const same = async (hotPath: string, nestPath: string, status: number): Promise<void> => {
+      for (let attempt = 0; ; attempt++) {
+        const [hot, nest] = [await answer(hotPath), await answer(nestPath)];
+        expect([hot.express, nest.express]).toEqual([false, true]);
+        expect(hot.status).toBe(status);
+        const timeless = ({ timestamp: _, ...rest }: Record<string, unknown>) => rest;
+        // A refetch may land between the two requests and change a quote: ask again then.
+        if (attempt < 3 && JSON.stringify(timeless(hot.body)) !== JSON.stringify(timeless(nest.body)))
+          continue;
+        expect({ ...nest, express: false, body: timeless(nest.body) }).toEqual({
+          ...hot,
+          body: timeless(hot.body),
+        });
+        return;
+      }
+    };
+    await same(
+      '/quotes/batch?pairs=BTC-USD,ETH/USD&pairs=SOL-USD',
+      '/quotes/batch/?pairs=BTC-USD,ETH/USD&pairs=SOL-USD',
+      200,
+    );
+    await same('/quotes/batch?pairs=BTC-USD,NOPE', '/QUOTES/batch?pairs=BTC-USD,NOPE', 400);
+    await same('/quotes/batch', '/quotes/batch/', 400);
+    await same('/quote/binance/btc/usdt', '/QUOTE/binance/btc/usdt', 200);
+    await same('/quote/nosuchsource/BTC/USD', '/quote/nosuchsource/BTC/USD/', 400);
+    await same('/quote/binance/BTC$/USD', '/Quote/binance/BTC$/USD', 400);
+    expect(
+      await app.metric('http_requests_total', { route: '/quotes/batch', method: 'GET', status: '200' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      await app.metric('http_requests_total', { route: '/quotes/batch', method: 'GET', status: '400' }),
+    ).toBeGreaterThanOrEqual(4);
+    expect(await app.metric('http_requests_in_flight')).toBe(1); // the /metrics request itself
+  });
+
   it('keeps the reference startup probe and counts requests by route template', async () => {
     const root = await app.get<{ message: string; timestamp: string }>('/');
     expect(root.body).toEqual({

@@ -25,6 +25,29 @@ describe('QuoteCache', () => {
     expect([...cache.fresh()]).toEqual([]);
   });
 
+  it('changes its version with every write and removal, and only then', () => {
+    const clock = new Clock();
+    const cache = new QuoteCache(clock.now);
+    const versions = [cache.version];
+    const step = (change: () => unknown): void => {
+      change();
+      versions.push(cache.version);
+    };
+    step(() => cache.put('okx', { pair: BTC, price: '1' }, 1_000, 'rest'));
+    step(() => cache.get(quoteSlot('okx', BTC))); // a read changes nothing
+    step(() => cache.delete(quoteSlot('okx', ETH))); // nothing to delete
+    step(() => cache.put('okx', { pair: ETH, price: '2' }, 2_000, 'stream'));
+    clock.ms += 1_000;
+    step(() => cache.get(quoteSlot('okx', BTC))); // expired: evicted on read
+    step(() => cache.delete(quoteSlot('okx', ETH)));
+    step(() => cache.put('okx', { pair: BTC, price: '3' }, 10, 'rest'));
+    clock.ms += 10;
+    step(() => cache.evictExpired());
+    step(() => cache.evictExpired());
+    const changed = versions.slice(1).map((v, i) => v !== versions[i]);
+    expect(changed).toEqual([true, false, false, true, true, true, true, true, false]);
+  });
+
   it('restarts the TTL on every write and tells listeners', () => {
     const clock = new Clock();
     const cache = new QuoteCache(clock.now);

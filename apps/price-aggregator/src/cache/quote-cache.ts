@@ -34,8 +34,14 @@ export const quoteSlot = (source: SourceId, pair: Pair): QuoteSlot => ({
 export class QuoteCache {
   private readonly entries = new Map<string, CachedQuote>();
   private readonly listeners = new Set<CacheListener>();
+  private changes = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** Changes with every write and removal: whatever was built from the cache at one version still holds while it stays. */
+  get version(): number {
+    return this.changes;
+  }
 
   put(source: SourceId, quote: SourcePrice, ttlMs: number, via: CachedQuote['via']): CachedQuote {
     const receivedAtMs = this.now();
@@ -49,6 +55,7 @@ export class QuoteCache {
       via,
     };
     this.entries.set(cacheKey(source, quote.pair), entry);
+    this.changes++;
     for (const listener of this.listeners) listener(entry);
     return entry;
   }
@@ -57,14 +64,14 @@ export class QuoteCache {
   get(slot: QuoteSlot, nowMs: number = this.now()): CachedQuote | undefined {
     const entry = this.entries.get(slot.key);
     if (entry && entry.expiresAtMs <= nowMs) {
-      this.entries.delete(slot.key);
+      this.delete(slot);
       return undefined;
     }
     return entry;
   }
 
   delete(slot: QuoteSlot): void {
-    this.entries.delete(slot.key);
+    if (this.entries.delete(slot.key)) this.changes++;
   }
 
   /** Removes every expired entry; returns how many. */
@@ -74,6 +81,7 @@ export class QuoteCache {
     for (const [key, entry] of this.entries) {
       if (entry.expiresAtMs <= now) {
         this.entries.delete(key);
+        this.changes++;
         evicted++;
       }
     }

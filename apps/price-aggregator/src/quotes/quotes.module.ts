@@ -1,13 +1,15 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type { AggregatorConfig } from '@oracle/config';
+import type { Logger } from '@oracle/logger';
 import { CacheModule } from '../cache/cache.module.js';
 import { PairRegistry } from '../cache/pair-registry.js';
 import { QuoteCache } from '../cache/quote-cache.js';
 import { QuoteFetcher } from '../cache/quote-fetcher.js';
-import { AGGREGATOR_CONFIG } from '../config/config.tokens.js';
+import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
 import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import { SourceCatalog } from '../sources/source-catalog.js';
 import { SourceStatusBoard } from '../sources/source-status.js';
+import { HotRoutes } from './hot-routes.js';
 import { PairRoutes } from './pair-routes.js';
 import { QuotesController } from './quotes.controller.js';
 import { QuotesService } from './quotes.service.js';
@@ -54,8 +56,14 @@ import { QuotesService } from './quotes.service.js';
         AGGREGATOR_CONFIG,
       ],
     },
+    {
+      provide: HotRoutes,
+      useFactory: (quotes: QuotesService, metrics: AggregatorMetrics, logger: Logger) =>
+        new HotRoutes(quotes, metrics, logger),
+      inject: [QuotesService, AggregatorMetrics, LOGGER],
+    },
   ],
-  exports: [CacheModule, PairRoutes, QuotesService],
+  exports: [CacheModule, PairRoutes, QuotesService, HotRoutes],
 })
 export class QuotesModule implements OnModuleInit {
   constructor(@Inject(QuotesService) private readonly quotes: QuotesService) {}

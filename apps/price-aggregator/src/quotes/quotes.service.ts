@@ -21,7 +21,7 @@ import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js
 import type { SourceStatusBoard } from '../sources/source-status.js';
 import type { PairRoute, PairRoutes } from './pair-routes.js';
 import { AggregateMemo } from './aggregate-memo.js';
-import { BatchBodies } from './batch-bodies.js';
+import { BatchList, type BodyValidity } from './batch-list.js';
 import { QuoteError } from './quote-error.js';
 
 /** The reference's `/quote` answer; existing Chainlink job specs read `price`. */
@@ -79,6 +79,9 @@ export interface QuotesServiceDeps {
 
 const TIMED_OUT = Symbol('timed out');
 
+/** Prepared pair lists are kept for this many distinct lists; past that, the memory starts over. */
+const MAX_LISTS = 256;
+
 /** A pair's aggregate with its JSON text. */
 interface SerializedAggregate {
   readonly result: PairAggregateResponse;
@@ -91,7 +94,7 @@ type RouteOutcome = FetchOutcome | undefined;
 export class QuotesService {
   /** Aggregates are recomputed only when one of their quotes changes or expires. */
   private readonly memo = new AggregateMemo<SerializedAggregate>();
-  private readonly bodies = new BatchBodies<SerializedAggregate>();
+  private readonly lists = new Map<string, BatchList>();
 
   constructor(private readonly deps: QuotesServiceDeps) {}
 
@@ -130,20 +133,52 @@ export class QuotesService {
 
   /** The cross-source aggregate of each pair; one pair's failure never fails the others. */
   async batch(pairs: readonly Pair[]): Promise<BatchResponse> {
-    const aggregates = await this.aggregates(pairs);
+    const { aggregates } = await this.aggregates(this.batchList(pairs));
     return {
       timestamp: new Date().toISOString(),
       pairs: Object.fromEntries(aggregates.map(({ result }) => [result.pair, result])),
     };
   }
 
+  /** `pairs` (duplicates dropped) prepared for `batchBody`; the same object for the same list. */
+  batchList(pairs: readonly Pair[]): BatchList {
+    const unique = uniquePairs(pairs);
+    const key = BatchList.key(unique);
+    let list = this.lists.get(key);
+    if (!list) {
+      if (this.lists.size >= MAX_LISTS) this.lists.clear();
+      list = new BatchList(
+        unique,
+        unique.map((pair) => this.deps.routes.routes(pair)),
+      );
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+
   /**
    * `batch` as a JSON body, assembled from each pair's serialised aggregate; the same body again while
-   * none of the aggregates changed (its `timestamp` is then when they were assembled).
+   * none of the aggregates changed (its `timestamp` is then when they were assembled). While the
+   * cache has not changed at all, that body is served without looking anything up.
    */
-  async batchBody(pairs: readonly Pair[]): Promise<Buffer> {
-    const aggregates = await this.aggregates(pairs);
-    return this.bodies.body(aggregates.map(({ result }) => result.pair).join(','), aggregates);
+  async batchBody(list: BatchList): Promise<Buffer> {
+    const kept = this.keptBatchBody(list);
+    if (kept) return kept;
+    const { aggregates, validity } = await this.aggregates(list);
+    return list.body(aggregates, validity);
+  }
+
+  /**
+   * `batchBody` when it can be served again without looking anything up (recording the request and
+   * its cache hits as `batchBody` does); undefined otherwise.
+   */
+  keptBatchBody(list: BatchList): Buffer | undefined {
+    const now = Date.now();
+    const kept = list.reusable(this.deps.cache.version, now);
+    if (!kept) return undefined;
+    for (const slot of list.slots) this.deps.registry.request(slot, now);
+    for (const [source, n] of list.lookupsPerSource) this.deps.metrics.cacheHits.inc({ source }, n);
+    return kept;
   }
 
   /** The aggregate of a pair from what is cached right now, without fetching (the WS feed, health). */
@@ -163,14 +198,19 @@ export class QuotesService {
 
   /**
    * Looks every route of every pair up in the cache (registering it), fetches the misses of sources
-   * that are up within the request deadline, and aggregates each pair.
+   * that are up within the request deadline, and aggregates each pair. `validity` is given when every
+   * route was a cache hit: the aggregates then hold until the cache changes or a quote expires.
    */
-  private async aggregates(pairs: readonly Pair[]): Promise<SerializedAggregate[]> {
+  private async aggregates(
+    list: BatchList,
+  ): Promise<{ aggregates: SerializedAggregate[]; validity: BodyValidity | undefined }> {
     const now = Date.now();
-    const plans = uniquePairs(pairs).map((pair) => {
-      const routes = this.deps.routes.routes(pair);
+    const plans = list.pairs.map((pair, i) => {
+      const routes = list.routes[i] ?? [];
       return { pair, routes, outcomes: new Array<RouteOutcome>(routes.length) };
     });
+    let validUntilMs = Number.POSITIVE_INFINITY;
+    let allHits = true;
     const misses = new Map<SourceId, { source: SourceSettings; slots: QuoteSlot[] }>();
     const lookups = new Lookups();
     for (const { routes, outcomes } of plans) {
@@ -178,6 +218,8 @@ export class QuotesService {
         this.deps.registry.request(slot, now);
         const entry = this.deps.cache.get(slot, now);
         lookups.count(source.id, entry !== undefined);
+        if (entry) validUntilMs = Math.min(validUntilMs, entry.expiresAtMs);
+        else allHits = false;
         const recent = entry ? undefined : this.recentFailure(slot);
         outcomes[i] = entry ? ok(entry) : recent ? err(recent) : undefined;
         if (entry || recent || !this.deps.status.isAvailable(source.id)) return;
@@ -187,6 +229,7 @@ export class QuotesService {
       });
     }
     lookups.record(this.deps.metrics);
+    const validity = allHits ? { cacheVersion: this.deps.cache.version, validUntilMs } : undefined;
     if (misses.size > 0) {
       const fetched = await this.fetchWithDeadline([...misses.values()]);
       for (const { routes, outcomes } of plans)
@@ -201,7 +244,7 @@ export class QuotesService {
           }
         : { source, reason: 'source_down', message: `${source} is down` };
     this.memo.sweep(now);
-    return plans.map(({ pair, routes, outcomes }) => {
+    const aggregates = plans.map(({ pair, routes, outcomes }) => {
       const quotes = quotesOf(outcomes);
       const key = pairKey(pair);
       const reused = quotes && this.memo.get(key, quotes, Date.now());
@@ -213,6 +256,7 @@ export class QuotesService {
       if (quotes) this.memo.set(key, quotes, serialized);
       return serialized;
     });
+    return { aggregates, validity };
   }
 
   /** Aggregates a pair from each route's quote or error (aligned with `routes`); `missing` explains a route with neither. */
