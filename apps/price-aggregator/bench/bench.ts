@@ -7,6 +7,8 @@
  * pairs at 500 req/s; upstream requests while 1 and 8 simulated oracle nodes poll 100 pairs every
  * second for `--duration` seconds (a multiple of 5 s, the refetch period, compares best); the
  * aggregator's RSS with 100 active pairs. Prints a table and one JSON line.
+ *
+ * The aggregator runs with the environment and Node flags of its s6 run script (run-script.ts).
  */
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -22,6 +24,7 @@ import {
   type AggregatorProcess,
 } from '../test/aggregator-process.js';
 import { closedLoop, get, openLoop, round, summarize, type LoadSummary } from './load.js';
+import { describeLaunch, productionLaunch } from './run-script.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 const SOURCES: readonly SourceId[] = ['binance', 'okx', 'kraken', 'coinbase'];
@@ -44,6 +47,7 @@ const { values: flags } = parseArgs({
 });
 const pollSeconds = Number(flags.duration);
 const loadMs = Number(flags['load-seconds']) * 1000;
+const launch = productionLaunch();
 
 async function main(): Promise<void> {
   const fake = await FakeExchange.start();
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
         seconds: pollSeconds,
       },
       rssMiB: eight.rssMiB,
+      launch: describeLaunch(launch),
     });
   } finally {
     await fake.close();
@@ -90,7 +95,7 @@ async function withAggregator<T>(
       pairs: PAIRS.map((p) => ({ pair: `${p.base}/${p.quote}`, sources: [...SOURCES] })),
       sources: fakeSources(fake, SOURCES, { timeoutMs: 2_000, maxRetries: 2 }),
     },
-    { mainPath: MAIN },
+    { mainPath: MAIN, nodeFlags: launch.nodeFlags, env: launch.env },
   );
   try {
     await eventually(async () => (await app.get('/health')).status === 200, 30_000, 'every pair fresh');
@@ -143,6 +148,8 @@ interface Figures {
   readonly batch100: LoadSummary;
   readonly upstream: { pollers1: number; pollers8: number; ratio: number; seconds: number };
   readonly rssMiB: number;
+  /** How the aggregator was started (its run script's environment and Node flags). */
+  readonly launch: string;
 }
 
 function report(f: Figures): void {
@@ -171,6 +178,7 @@ function report(f: Figures): void {
       ),
     ],
   );
+  console.log(`\naggregator started as its s6 run script starts it: ${f.launch}`);
   table(
     ['measurement', 'value', 'target'],
     [
