@@ -29,7 +29,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 interface ProcessUsage {
   readonly cpuSeconds: number;
-  /** Resident memory, shared pages (the node binary, ~55 MiB, mapped by every node) included. */
+  /** Resident memory, shared pages (the node binary, ~50 MiB, mapped by every node) included. */
   readonly rssMiB: number;
   /** Proportional set size: shared pages divided among the processes sharing them. */
   readonly pssMiB: number;
@@ -341,7 +341,7 @@ async function main(): Promise<void> {
           '',
         ]
       : []),
-    'per node, node 1 = bootstrap; memory peaks in MiB (RSS includes ~55 MiB of the node binary shared by all nodes)',
+    'per node, node 1 = bootstrap; memory peaks in MiB (RSS includes ~50 MiB of the node binary shared by all nodes)',
     `${'feeds'.padEnd(7)}${'CPU total'.padEnd(11)}${'CPU per node'.padEnd(32)}${'RSS'.padEnd(32)}${'PSS'.padEnd(28)}private`,
     ...phases.map((p) =>
       [
