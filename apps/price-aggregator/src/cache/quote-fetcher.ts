@@ -13,6 +13,7 @@ import type { SourceStatusBoard } from '../sources/source-status.js';
 import type { CacheTiming } from './cache-timing.js';
 import type { PairRegistry } from './pair-registry.js';
 import { cacheKey, quoteSlot, type CachedQuote, type QuoteCache, type QuoteSlot } from './quote-cache.js';
+import { TurnPacer } from './turn-pacer.js';
 
 export type FetchOutcome = Result<CachedQuote, SourceError>;
 
@@ -43,6 +44,8 @@ export interface QuoteFetcherDeps {
 
 export class QuoteFetcher {
   private readonly flight = new SingleFlight<string, FetchOutcome>();
+  /** Upstream requests start one per turn of the event loop (see TurnPacer). */
+  private readonly pacer = new TurnPacer();
   private readonly now: () => number;
 
   constructor(private readonly deps: QuoteFetcherDeps) {
@@ -99,11 +102,11 @@ export class QuoteFetcher {
       return false;
     });
     if (supported.length > 0) {
-      const response = await this.deps.runner.fetchQuotes(source, supported);
+      const response = await this.pacer.run(() => this.deps.runner.fetchQuotes(source, supported));
       if (supported.length > 1 && rejectedAsBatch(response)) {
         // One bad pair can sink a whole batch (binance: unknown symbol): ask for each alone.
         const alone = await Promise.all(
-          supported.map((pair) => this.deps.runner.fetchQuotes(source, [pair])),
+          supported.map((pair) => this.pacer.run(() => this.deps.runner.fetchQuotes(source, [pair]))),
         );
         supported.forEach((pair, i) => this.store(source, [pair], alone[i] as typeof response, outcomes));
       } else {
