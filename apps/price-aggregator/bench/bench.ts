@@ -8,7 +8,8 @@
  * second for `--duration` seconds (a multiple of 5 s, the refetch period, compares best); the
  * aggregator's RSS with 100 active pairs. Prints a table and one JSON line.
  *
- * The aggregator runs with the environment and Node flags of its s6 run script (run-script.ts).
+ * The aggregator runs with the environment and Node flags of its s6 run script (run-script.ts); each
+ * load phase runs on its own worker thread (load-worker.ts), away from the fake exchange.
  */
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -23,7 +24,8 @@ import {
   startAggregator,
   type AggregatorProcess,
 } from '../test/aggregator-process.js';
-import { closedLoop, get, openLoop, round, summarize, type LoadSummary } from './load.js';
+import { get, round, summarize, type LoadSummary } from './load.js';
+import { inWorker } from './load-worker.js';
 import { describeLaunch, productionLaunch } from './run-script.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -56,9 +58,30 @@ async function main(): Promise<void> {
   });
   try {
     const latency = await withAggregator(fake, async (app) => ({
-      quote: summarize(await closedLoop(`${app.url}/quote/binance/A000/USD`, 16, loadMs)),
-      batch10: summarize(await openLoop(batchUrl(app, 10), BATCH_RATE, loadMs)),
-      batch100: summarize(await openLoop(batchUrl(app, 100), BATCH_RATE, loadMs)),
+      quote: summarize(
+        await inWorker({
+          kind: 'closed',
+          url: `${app.url}/quote/binance/A000/USD`,
+          concurrency: 16,
+          durationMs: loadMs,
+        }),
+      ),
+      batch10: summarize(
+        await inWorker({
+          kind: 'open',
+          url: batchUrl(app, 10),
+          ratePerSecond: BATCH_RATE,
+          durationMs: loadMs,
+        }),
+      ),
+      batch100: summarize(
+        await inWorker({
+          kind: 'open',
+          url: batchUrl(app, 100),
+          ratePerSecond: BATCH_RATE,
+          durationMs: loadMs,
+        }),
+      ),
     }));
     const one = await withAggregator(fake, (app) => poll(fake, app, 1));
     const eight = await withAggregator(fake, async (app) => ({
