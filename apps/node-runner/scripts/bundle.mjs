@@ -1,10 +1,10 @@
 /**
  * Bundles the node runner into one minified ESM file, dist/main.js (the entry s6, the tests and the
  * benchmark start). Built from the TypeScript sources, with the workspace packages taken from their
- * sources too (as the tests resolve them), so the bundle never lags behind a partial `tsc -b`.
+ * sources too (as the tests resolve them), so it does not depend on what `tsc -b` last rebuilt.
  *
  * Why: a node process keeps every loaded module's source text and module record; unbundled, the
- * node runner loads ~1,000 ESM files (libp2p, ethers, pino, pg, ...) and pays ~10 MiB of RSS for it.
+ * node runner loads hundreds of ESM files (libp2p, ethers, pino, pg, ...), ~10 MiB of RSS.
  *
  * Modules that find files next to themselves (the SQL migrations, the contract artifacts) keep
  * working: each module's `import.meta.url` becomes its own location, relative to the bundle.
