@@ -34,7 +34,11 @@ it('pushes each node as its own group of job oracle-node, with its feed series',
     environment: 'test',
     groupingLabels: { network: 'local', feed: 'would-clobber' },
   });
-  const aggregatorPush: MetricsPushConfig = parsed;
+  // No credentials here: drop the (unresolved) secret references the schema's types allow.
+  const aggregatorPush: MetricsPushConfig = {
+    ...parsed,
+    targets: parsed.targets.map(({ basicAuth: _noAuth, ...target }) => target),
+  };
   const logger = createLogger({ service: 'node-push-test', level: 'silent' });
   const bootstrap = new NodeMetrics(nodeLabels(1, 'bootstrap'));
   const oracle = new NodeMetrics(nodeLabels(2, 'oracle'));
