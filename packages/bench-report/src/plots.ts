@@ -109,7 +109,7 @@ function rssChart(ocr: readonly BenchLine[], aggregator: readonly BenchLine[]): 
     subtitle:
       phases.length + aggregator.length === 0
         ? 'no data: neither bench ran'
-        : 'node RSS includes ~55 MiB of the Node binary shared by all nodes',
+        : 'node RSS includes ~50 MiB of the Node binary shared by all nodes',
     yLabel: 'RSS, MiB',
     categories,
     series: [
