@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SOURCE_CONFIG_KEYS, SOURCE_IDS, type SourceId } from '@oracle/config';
 import type { FakeExchange } from '@oracle/fake-exchange';
+import { sumSamples } from '@oracle/testing';
 
 /** The built entry point, seen from this file in test/. */
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -156,20 +157,6 @@ function configurationWith(priceAggregatorConfig: JsonObject, secretsDir: string
       feeds: [{ name: 'BTC / USD', pair: 'BTC/USD', decimals: 8 }],
     },
   };
-}
-
-/** Sums the samples of `name` (exact metric name) whose labels include every given label. */
-export function sumSamples(text: string, name: string, labels: Record<string, string>): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const sampleLabels = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
-    );
-    if (Object.entries(labels).every(([k, v]) => sampleLabels[k] === v)) sum += Number(match[3]);
-  }
-  return sum;
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, logs: string[]): Promise<void> {

@@ -8,3 +8,4 @@ export * from './postgres.js';
 export * from './pushgateway.js';
 export * from './victoria-metrics.js';
 export * from './anvil.js';
+export * from './prometheus-text.js';

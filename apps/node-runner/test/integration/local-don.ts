@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { JsonRpcProvider } from 'ethers';
 import pg from 'pg';
-import { loadConfiguration } from '@oracle/config';
+import { loadConfiguration, SOURCE_CONFIG_KEYS } from '@oracle/config';
 import {
   aggregatorAt,
   decodeNewTransmissionLog,
@@ -28,6 +28,7 @@ import {
   makeTempDir,
   spawnService,
   startAnvil,
+  sumSamples,
   startPostgres,
   type Anvil,
   type RunningPostgres,
@@ -433,42 +434,14 @@ export class NodeProcess {
   }
 }
 
-export function sumSamples(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const sampleLabels = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
-    );
-    if (Object.entries(labels).every(([k, v]) => sampleLabels[k] === v)) sum += Number(match[3]);
-  }
-  return sum;
-}
-
 function setPrice(exchange: FakeExchange, pair: string, price: string): void {
   const [base, quote] = pair.split('/') as [string, string];
   exchange.setPriceEverywhere(base, quote, price);
 }
 
 function aggregatorSources(exchange: FakeExchange): Record<string, Json> {
-  const all = [
-    'binance',
-    'okx',
-    'coingecko',
-    'kraken',
-    'coinbase',
-    'cryptocompare',
-    'finnhub',
-    'alphavantage',
-    'exchangeratehost',
-    'frankfurter',
-    'yahoofinance',
-    'kucoin',
-    'bybit',
-  ];
   return Object.fromEntries(
-    all.map((key) =>
+    Object.values(SOURCE_CONFIG_KEYS).map((key) =>
       (SOURCES as readonly string[]).includes(key)
         ? [
             key,

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregatorObserver } from '../../src/adapters/aggregator-observer.js';
-import { LocalDon, sumSamples } from './local-don.js';
+import { sumSamples } from '@oracle/testing';
+import { LocalDon } from './local-don.js';
 
 const logger = pino({ level: 'silent' });
 let don: LocalDon;
