@@ -9,6 +9,15 @@
  * Modules that find files next to themselves (the SQL migrations, the contract artifacts) keep
  * working: each module's `import.meta.url` becomes its own location, relative to the bundle.
  *
+ * Two dependency edits keep memory down (measured with the OCR benchmark, apps/node-runner/README.md):
+ * - No String.prototype.localeCompare: ethers and libp2p sort identifiers with it (ABI names,
+ *   addresses, multiaddrs, protocol ids), only to get a stable order. Its first call builds an ICU
+ *   collator, which pages in ~3 MiB of the node binary's ICU data and code for the process's whole
+ *   life. Those call sites compare by UTF-16 code unit instead, an order just as total and stable;
+ *   the build fails if a dependency adds a call site this does not rewrite.
+ * - Zod's error messages in English only: its ~50 other locales (~260 KB of the bundle's source,
+ *   which V8 keeps in the heap) are never selected.
+ *
  * Run: node apps/node-runner/scripts/bundle.mjs (part of `npm run build`).
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -46,6 +55,38 @@ const ownImportMetaUrl = {
   },
 };
 
+/**
+ * `a.localeCompare(b)` in dependencies → an ordinal comparison of the same two operands. The
+ * operands at today's call sites are identifiers and member chains, optionally `.toString()`ed.
+ */
+const ordinalCompare = {
+  name: 'ordinal-compare',
+  setup(b) {
+    // Not preceded by anything that would make it the tail of a longer expression.
+    const operand = String.raw`(?<![\w$.)\]])[\w$]+(?:\.[\w$]+)*(?:\(\))?`;
+    const call = new RegExp(`(${operand})\\.localeCompare\\((${operand})\\)`, 'g');
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('localeCompare(')) return undefined;
+      return {
+        contents: source.replace(call, (_, a, c) => `((x, y) => (x < y ? -1 : x > y ? 1 : 0))(${a}, ${c})`),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/** Zod's locales index → English only (the locale zod configures itself with). */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: "export { default as en } from './en.js';",
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: [join(app, 'src/main.ts')],
   outfile,
@@ -61,10 +102,13 @@ const result = await build({
   banner: {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
-  plugins: [workspaceSources, ownImportMetaUrl],
+  plugins: [workspaceSources, ownImportMetaUrl, ordinalCompare, zodEnglishOnly],
   logLevel: 'warning',
 });
 const [bundle] = result.outputFiles;
+// Minified output keeps no comments, so any remaining occurrence is a call (or a reference) to it.
+if (bundle.text.includes('localeCompare'))
+  throw new Error('the bundle calls String.prototype.localeCompare: extend the ordinal-compare rewrite');
 // Atomically: a node starting while this runs reads the old bundle or the new one, never half of one.
 const temporary = `${outfile}.${process.pid}.tmp`;
 await writeFile(temporary, bundle.contents);
