@@ -20,6 +20,7 @@ import { execFile } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { jsonRpc } from '@oracle/stack';
 import {
   freePort,
   makeTempDir,
@@ -65,17 +66,6 @@ async function eventually<T>(
     await sleep(1_000);
   }
   throw new Error(`${what} within ${timeoutMs} ms; still missing: ${last}`);
-}
-
-async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
 }
 
 const escapeRegex = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -223,8 +213,8 @@ describe('dashboard and alert rules on the live stack', () => {
     };
     const faucet = accounts[0]!; // local-stack's faucet key is anvil's first dev account
     // The faucet first, so no top-up can refill the transmitter in between.
-    await rpc(chainUrl, 'anvil_setBalance', [faucet, `0x${(10n ** 17n).toString(16)}`]);
-    await rpc(chainUrl, 'anvil_setBalance', [transmitter, '0x0']);
+    await jsonRpc(chainUrl, 'anvil_setBalance', [faucet, `0x${(10n ** 17n).toString(16)}`]);
+    await jsonRpc(chainUrl, 'anvil_setBalance', [transmitter, '0x0']);
 
     const expected: Array<[string, (a: Alert) => boolean]> = [
       ['PriceSourceDown', (a) => a.labels.source === 'yahoofinance'],

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, makeTempDir, spawnService } from '@oracle/testing';
+import { freePort, spawnService, startInTempDir } from '@oracle/testing';
 
 export interface Series {
   readonly metric: Record<string, string>;
@@ -39,8 +39,7 @@ export async function startPrometheus(options: {
   pushgatewayUrl: string;
   ruleFiles: readonly string[];
 }): Promise<RunningPrometheus> {
-  const dir = await makeTempDir('prometheus');
-  try {
+  return startInTempDir('prometheus', async (dir) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const configFile = join(dir.path, 'prometheus.yml');
@@ -85,14 +84,7 @@ export async function startPrometheus(options: {
           `/api/v1/label/${label}/values${selector ? `?match[]=${encodeURIComponent(selector)}` : ''}`,
         ),
       alerts: async () => (await api<{ alerts: Alert[] }>('/api/v1/alerts')).alerts,
-      output: service.output,
-      stop: async () => {
-        await service.stop();
-        await dir.remove();
-      },
+      service,
     };
-  } catch (error) {
-    await dir.remove();
-    throw error;
-  }
+  });
 }

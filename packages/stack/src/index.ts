@@ -8,5 +8,6 @@ export * from './config-signature.js';
 export * from './check-configuration.js';
 export * from './secrets-access.js';
 export * from './local-configuration.js';
+export * from './json-rpc.js';
 export * from './local-helpers.js';
 export * from './stack-status.js';

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { sleep } from '@oracle/core';
+import { jsonRpc } from './json-rpc.js';
 
 export interface Helper {
   readonly name: string;
@@ -58,17 +59,6 @@ export interface LocalChain extends Helper {
   setBlockTime(seconds: number): Promise<void>;
 }
 
-async function rpc(url: string, method: string, params: readonly unknown[]): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
 /**
  * anvil on 127.0.0.1:`port`, chain id 1337 (libocr's private-testnet id: no minimum timings). It
  * mines each transaction at once, so deploying and configuring the feeds takes no block waits;
@@ -92,14 +82,14 @@ export async function startLocalChain(port: number, stateDir: string): Promise<L
   const { child, helper } = spawnHelper('anvil', binary, args);
   const rpcUrl = `http://127.0.0.1:${port}`;
   try {
-    await waitUntil('anvil', child, async () => (await rpc(rpcUrl, 'eth_chainId', [])) !== undefined);
+    await waitUntil('anvil', child, async () => (await jsonRpc(rpcUrl, 'eth_chainId', [])) !== undefined);
     const { private_keys: keys } = JSON.parse(await readFile(configOut, 'utf8')) as {
       private_keys: string[];
     };
     const ownerKey = keys[0];
     if (!ownerKey) throw new Error('anvil reported no dev accounts');
     const setBlockTime = async (seconds: number): Promise<void> =>
-      void (await rpc(rpcUrl, 'evm_setIntervalMining', [seconds]));
+      void (await jsonRpc(rpcUrl, 'evm_setIntervalMining', [seconds]));
     return { ...helper, rpcUrl, chainId, ownerKey, setBlockTime };
   } catch (error) {
     await helper.stop();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { basicAuthHeader } from './basic-auth.js';
 import { freePort } from './free-port.js';
 import { spawnService } from './spawn-service.js';
-import { makeTempDir } from './temp-dir.js';
+import { startInTempDir } from './temp-dir.js';
 
 export interface PushgatewayOptions {
   /** Listen on this loopback port (e.g. to bring a target back where a client already points); a free one by default. */
@@ -25,8 +25,7 @@ export interface RunningPushgateway {
 
 /** Starts Debian's prometheus-pushgateway on a free loopback port, in-memory only. */
 export async function startPushgateway(options: PushgatewayOptions = {}): Promise<RunningPushgateway> {
-  const dir = await makeTempDir('pushgateway');
-  try {
+  return startInTempDir('pushgateway', async (dir) => {
     const port = options.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
     const args = [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn'];
@@ -48,14 +47,7 @@ export async function startPushgateway(options: PushgatewayOptions = {}): Promis
     return {
       url,
       port,
-      output: service.output,
-      stop: async () => {
-        await service.stop();
-        await dir.remove();
-      },
+      service,
     };
-  } catch (error) {
-    await dir.remove();
-    throw error;
-  }
+  });
 }

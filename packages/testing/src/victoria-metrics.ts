@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { basicAuthHeader } from './basic-auth.js';
 import { freePort } from './free-port.js';
 import { spawnService } from './spawn-service.js';
-import { makeTempDir } from './temp-dir.js';
+import { startInTempDir } from './temp-dir.js';
 
 export interface VictoriaMetricsOptions {
   /** Listen on this loopback port (e.g. to bring a target back where a client already points); a free one by default. */
@@ -27,8 +27,7 @@ export interface RunningVictoriaMetrics {
 export async function startVictoriaMetrics(
   options: VictoriaMetricsOptions = {},
 ): Promise<RunningVictoriaMetrics> {
-  const dir = await makeTempDir('victoria-metrics');
-  try {
+  return startInTempDir('victoria-metrics', async (dir) => {
     const port = options.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
     const args = [
@@ -60,14 +59,7 @@ export async function startVictoriaMetrics(
         const response = await fetch(`${url}/internal/force_flush`, { headers });
         if (!response.ok) throw new Error(`victoria-metrics force_flush answered ${response.status}`);
       },
-      output: service.output,
-      stop: async () => {
-        await service.stop();
-        await dir.remove();
-      },
+      service,
     };
-  } catch (error) {
-    await dir.remove();
-    throw error;
-  }
+  });
 }
