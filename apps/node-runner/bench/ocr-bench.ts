@@ -15,6 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { describeLaunch } from '@oracle/testing';
 import { LocalDon, NODE_ENVIRONMENT, NODE_FLAGS, type DonFeed } from '../test/integration/local-don.js';
 
 const quick = process.argv.includes('--quick');
@@ -287,12 +288,7 @@ function round(value: number, digits: number): number {
 type Target = { readonly max: number; readonly measured: number | undefined };
 
 /** How the nodes were started, as the s6 run script starts them. */
-const nodeCommand = [
-  ...Object.entries(NODE_ENVIRONMENT).map(([name, value]) => `${name}=${value}`),
-  'node',
-  ...NODE_FLAGS,
-  'dist/main.js',
-].join(' ');
+const nodeCommand = describeLaunch({ env: NODE_ENVIRONMENT, nodeFlags: NODE_FLAGS }, 'dist/main.js');
 
 async function main(): Promise<void> {
   const fast = phaseFeeds.includes(1) ? await fastPhase() : undefined;

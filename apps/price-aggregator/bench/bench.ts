@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { FakeExchange } from '@oracle/fake-exchange';
 import type { SourceId } from '@oracle/config';
+import { describeLaunch, runScriptLaunch } from '@oracle/testing';
 import {
   eventually,
   fakeSources,
@@ -26,7 +27,6 @@ import {
 } from '../test/aggregator-process.js';
 import { get, round, summarize, type LoadSummary } from './load.js';
 import { inWorker } from './load-worker.js';
-import { describeLaunch, productionLaunch } from './run-script.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 const SOURCES: readonly SourceId[] = ['binance', 'okx', 'kraken', 'coinbase'];
@@ -49,7 +49,10 @@ const { values: flags } = parseArgs({
 });
 const pollSeconds = Number(flags.duration);
 const loadMs = Number(flags['load-seconds']) * 1000;
-const launch = productionLaunch();
+/** Started as its s6 run script starts it, so the benchmark measures exactly what runs. */
+const launch = runScriptLaunch(
+  fileURLToPath(new URL('../../../../rootfs/etc/s6-overlay/scripts/price-aggregator-run', import.meta.url)),
+);
 
 async function main(): Promise<void> {
   const fake = await FakeExchange.start();

@@ -9,3 +9,4 @@ export * from './pushgateway.js';
 export * from './victoria-metrics.js';
 export * from './anvil.js';
 export * from './prometheus-text.js';
+export * from './run-script-launch.js';

@@ -7,7 +7,6 @@
  * sources first), as s6 runs them.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -26,6 +25,7 @@ import { FakeExchange } from '@oracle/fake-exchange';
 import { provisionPostgres } from '@oracle/stack';
 import {
   makeTempDir,
+  runScriptLaunch,
   spawnService,
   startAnvil,
   sumSamples,
@@ -54,17 +54,9 @@ const AGGREGATOR_MAIN = join(APP, '../price-aggregator/dist/main.js');
  */
 const NODE_RUN_SCRIPT = join(APP, '../../rootfs/etc/s6-overlay/scripts/node-run');
 
-function runScriptWords(variable: string): string[] {
-  const value = new RegExp(`^${variable}='([^']*)'$`, 'm').exec(readFileSync(NODE_RUN_SCRIPT, 'utf8'))?.[1];
-  if (value === undefined) throw new Error(`${NODE_RUN_SCRIPT} has no ${variable}='...' line`);
-  return value.split(' ').filter(Boolean);
-}
-
-export const NODE_FLAGS =
-  process.env.OCR_NODE_FLAGS?.split(' ').filter(Boolean) ?? runScriptWords('node_flags');
-export const NODE_ENVIRONMENT: Readonly<Record<string, string>> = Object.fromEntries(
-  runScriptWords('node_environment').map((assignment) => assignment.split('=', 2) as [string, string]),
-);
+const NODE_LAUNCH = runScriptLaunch(NODE_RUN_SCRIPT);
+export const NODE_FLAGS = process.env.OCR_NODE_FLAGS?.split(' ').filter(Boolean) ?? NODE_LAUNCH.nodeFlags;
+export const NODE_ENVIRONMENT = NODE_LAUNCH.env;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
