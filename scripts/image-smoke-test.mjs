@@ -95,7 +95,12 @@ async function portBlock(count) {
   }
 }
 
-/** A container run with its output collected, lines timed from the `podman run`. */
+/**
+ * A container started attached (`podman create`, then `podman start --attach`), its output read
+ * from that process's pipes and each line timed from the start. Not `run -d` plus `podman logs -f`: on CI, a follow started
+ * right after `run -d` once delivered no line at all for two minutes (podman's log reader is
+ * known to miss output), and the warm start timed out while the container was running.
+ */
 class Container {
   constructor(name) {
     this.name = name;
@@ -103,17 +108,28 @@ class Container {
   }
   async start(args) {
     await run(cli, ['rm', '-f', this.name]).catch(() => undefined);
+    this.lines = [];
+    // Created first, so the container exists (for `podman wait`, `exec`) once start() returns.
+    await podman('create', '--name', this.name, ...args, image);
     this.startedAt = Date.now();
-    await podman('run', '-d', '--name', this.name, ...args, image);
-    this.logs = spawn(cli, ['logs', '-f', this.name], { stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const stream of [this.logs.stdout, this.logs.stderr]) {
+    this.attached = spawn(cli, ['start', '--attach', this.name], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.attached.on('error', (error) => this.lines.push({ at: this.elapsed(), text: `${cli}: ${error}` }));
+    // `podman start --attach` exits with the container's exit code.
+    this.exited = new Promise((resolve) => this.attached.once('exit', (code) => resolve(code)));
+    for (const stream of [this.attached.stdout, this.attached.stderr]) {
       let rest = '';
       stream.setEncoding('utf8').on('data', (chunk) => {
         const parts = (rest + chunk).split('\n');
         rest = parts.pop();
-        for (const text of parts) this.lines.push({ at: Date.now() - this.startedAt, text });
+        for (const text of parts) this.lines.push({ at: this.elapsed(), text });
       });
+      stream.on('end', () => rest && this.lines.push({ at: this.elapsed(), text: rest }));
     }
+  }
+  elapsed() {
+    return Date.now() - this.startedAt;
   }
   line(pattern) {
     return this.lines.find((l) => pattern.test(l.text));
@@ -151,15 +167,21 @@ class Container {
   }
   /** Waits for the container to exit; its exit code. */
   async exitCode(timeoutMs = 90_000) {
-    const code = podman('wait', this.name).then(Number);
     return Promise.race([
-      code,
+      this.exited,
       sleep(timeoutMs).then(() => Promise.reject(new Error(`${this.name} still runs after ${timeoutMs} ms`))),
     ]);
   }
   async remove() {
-    this.logs?.kill();
     await run(cli, ['rm', '-f', this.name]).catch(() => undefined);
+    this.attached?.kill();
+  }
+  /** What the engine says of the container (for a failure that left no output). */
+  state() {
+    return podman('ps', '-a', '--filter', `name=^${this.name}$`, '--format', '{{.Status}}').then(
+      (status) => status || 'removed',
+      (error) => `unknown (${error.message})`,
+    );
   }
   /** What explains a failure: the runner's lines, warnings and errors, and the last few lines. */
   dump(last = 15) {
@@ -438,7 +460,7 @@ try {
       const began = Date.now();
       await podman('stop', '-t', '30', warm.name);
       figure(`${cli} stop`, `${((Date.now() - began) / 1000).toFixed(1)} s`);
-      const code = Number(await podman('inspect', '-f', '{{.State.ExitCode}}', warm.name));
+      const code = await warm.exitCode(10_000);
       assert(code === 0, `exit code ${code}`);
       await warm.allDown(services);
       const stopOrder = (service) => warm.index(stoppedLine(service));
@@ -481,7 +503,8 @@ try {
   console.log(`FAIL setup: ${error.stack ?? error}`);
 } finally {
   if (failed > 0)
-    for (const c of containers) if (c.lines.length) console.log(`--- last lines of ${c.name}:\n${c.dump()}`);
+    for (const c of containers)
+      console.log(`--- ${c.name} (${await c.state()}), last lines:\n${c.dump() || '  (no output)'}`);
   for (const c of containers) await c.remove();
   for (const helper of helpers) await helper.stop();
   if (existsSync(work)) await rm(work, { recursive: true, force: true });
