@@ -5,3 +5,4 @@ export * from './retry.js';
 export * from './single-flight.js';
 export * from './notify-ready.js';
 export * from './decimal.js';
+export * from './http-request.js';

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { HttpRequestError, type HttpRequestFunction, type HttpResponse } from '@oracle/core';
 import { createLogger } from '@oracle/logger';
 import { Registry, Gauge } from 'prom-client';
 import { waitFor } from '@oracle/testing';
@@ -11,7 +12,7 @@ const noDelay = { initialDelayMs: 1, maxDelayMs: 1, multiplier: 1, jitter: 0 };
 
 function setup(
   config: MetricsPushConfig,
-  respond: (call: number, signal: AbortSignal) => Promise<Response> | Response,
+  respond: (call: number, signal: AbortSignal) => Promise<HttpResponse> | HttpResponse,
 ) {
   const registry = new Registry();
   new Gauge({ name: 'answer', help: 'The answer.', registers: [registry] }).set(42);
@@ -19,19 +20,15 @@ function setup(
   let logs = '';
   logStream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
   const calls: Array<{ url: string; body: string; auth: string | null }> = [];
-  const fetchImpl: typeof fetch = async (input, init) => {
-    calls.push({
-      url: String(input),
-      body: String(init?.body),
-      auth: new Headers(init?.headers).get('authorization'),
-    });
-    return respond(calls.length, init?.signal ?? new AbortController().signal);
+  const request: HttpRequestFunction = async (url, options) => {
+    calls.push({ url, body: String(options.body), auth: options.headers?.authorization ?? null });
+    return respond(calls.length, options.signal ?? new AbortController().signal);
   };
   const pusher = createMetricsPusher({
     registry,
     config,
     logger: createLogger({ service: 'test', level: 'debug', destination: logStream }),
-    fetchImpl,
+    request,
     backoff: noDelay,
   });
   const count = async (result: string): Promise<number> => {
@@ -45,10 +42,7 @@ const pushgateway = pushConfig({ url: 'http://127.0.0.1:9/', targets: [] });
 
 describe('createMetricsPusher', () => {
   it('retries a 503 within the interval and counts one success', async () => {
-    const { pusher, calls, count } = setup(
-      pushgateway,
-      (n) => new Response('busy', { status: n < 3 ? 503 : 200 }),
-    );
+    const { pusher, calls, count } = setup(pushgateway, (n) => ({ status: n < 3 ? 503 : 200, body: 'busy' }));
     const outcomes = await pusher.pushNow();
     expect(outcomes).toEqual([{ target: 'pushgateway:127.0.0.1:9', ok: true, attempts: 3 }]);
     expect(calls).toHaveLength(3);
@@ -58,10 +52,7 @@ describe('createMetricsPusher', () => {
   });
 
   it('counts a rejected push as a failure without retrying, throwing, or logging the password', async () => {
-    const { pusher, calls, count, logs } = setup(
-      pushgateway,
-      () => new Response('unauthorized', { status: 401 }),
-    );
+    const { pusher, calls, count, logs } = setup(pushgateway, () => ({ status: 401, body: 'unauthorized' }));
     const [outcome] = await pusher.pushNow();
     expect(outcome).toMatchObject({ ok: false, attempts: 1, error: 'HTTP 401: unauthorized' });
     expect(calls).toHaveLength(1);
@@ -75,7 +66,7 @@ describe('createMetricsPusher', () => {
   it('gives up on an unreachable target when the next push is due', async () => {
     const config = { ...pushgateway, intervalMs: 300, timeoutMs: 50 };
     const { pusher, calls } = setup(config, () =>
-      Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })),
+      Promise.reject(new HttpRequestError('network', 'ECONNREFUSED')),
     );
     const started = Date.now();
     const [outcome] = await pusher.pushNow();
@@ -86,7 +77,7 @@ describe('createMetricsPusher', () => {
   });
 
   it('stamps every push body with the time it was built', async () => {
-    const { pusher, calls } = setup(pushgateway, () => new Response('', { status: 200 }));
+    const { pusher, calls } = setup(pushgateway, () => ({ status: 200, body: '' }));
     const stamp = (body: string | undefined): number =>
       Number(/^metrics_push_timestamp_seconds (\S+)$/m.exec(body ?? '')?.[1]);
     const before = Date.now() / 1000;
@@ -103,7 +94,7 @@ describe('createMetricsPusher', () => {
   it('never runs two pushes at once', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const { pusher, calls } = setup(pushgateway, async () => (await gate, new Response('', { status: 200 })));
+    const { pusher, calls } = setup(pushgateway, async () => (await gate, { status: 200, body: '' }));
     const first = pusher.pushNow();
     const second = pusher.pushNow();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -115,7 +106,7 @@ describe('createMetricsPusher', () => {
 
   it('pushes soon after start, then every interval, and once more on stop', async () => {
     const config = { ...pushgateway, intervalMs: 150 };
-    const { pusher, calls } = setup(config, () => new Response('', { status: 200 }));
+    const { pusher, calls } = setup(config, () => ({ status: 200, body: '' }));
     const started = Date.now();
     pusher.start();
     await waitFor(() => calls.length >= 1, { timeoutMs: 5_000 });
@@ -128,7 +119,7 @@ describe('createMetricsPusher', () => {
   });
 
   it('makes exactly one push on stop', async () => {
-    const { pusher, calls } = setup(pushgateway, () => new Response('', { status: 200 }));
+    const { pusher, calls } = setup(pushgateway, () => ({ status: 200, body: '' }));
     pusher.start();
     await pusher.stop();
     expect(calls).toHaveLength(1);
@@ -136,9 +127,9 @@ describe('createMetricsPusher', () => {
 
   it('bounds the last push on stop by timeoutMs', async () => {
     const config = { ...pushgateway, timeoutMs: 100 };
-    // Like fetch, the hanging request gives up when its signal aborts.
+    // Like httpRequest, the hanging request gives up when its signal aborts.
     const hang = (_: number, signal: AbortSignal) =>
-      new Promise<Response>((_resolve, reject) =>
+      new Promise<HttpResponse>((_resolve, reject) =>
         signal.addEventListener('abort', () => reject(signal.reason)),
       );
     const { pusher } = setup(config, hang);
@@ -149,10 +140,7 @@ describe('createMetricsPusher', () => {
   });
 
   it('does nothing when disabled', async () => {
-    const { pusher, calls } = setup(
-      { ...pushgateway, enabled: false },
-      () => new Response('', { status: 200 }),
-    );
+    const { pusher, calls } = setup({ ...pushgateway, enabled: false }, () => ({ status: 200, body: '' }));
     pusher.start();
     expect(await pusher.pushNow()).toEqual([]);
     await pusher.stop();

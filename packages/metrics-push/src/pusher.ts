@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
-import { backoffDelayMs, sleep, type BackoffPolicy } from '@oracle/core';
+import {
+  backoffDelayMs,
+  httpRequest,
+  sleep,
+  type BackoffPolicy,
+  type HttpRequestFunction,
+} from '@oracle/core';
 import type { Logger } from '@oracle/logger';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { mapWithConcurrency } from './concurrency.js';
@@ -13,7 +19,8 @@ export interface MetricsPusherOptions {
   readonly logger: Logger;
   /** Refreshes values (e.g. age gauges) right before each push; a failure is logged and the push goes on. */
   readonly collect?: () => void | Promise<void>;
-  readonly fetchImpl?: typeof fetch;
+  /** Sends one HTTP request (default: httpRequest from @oracle/core). */
+  readonly request?: HttpRequestFunction;
   /** Delays between retries within one interval; by default 500 ms doubling up to a quarter of the interval. */
   readonly backoff?: BackoffPolicy;
 }
@@ -76,7 +83,7 @@ function pushMetrics(registry: Registry): {
  */
 export function createMetricsPusher(options: MetricsPusherOptions): MetricsPusher {
   const { registry, config, logger } = options;
-  const fetchImpl = options.fetchImpl ?? fetch;
+  const send = options.request ?? httpRequest;
   const targets = config.enabled ? resolveTargets(config) : [];
   const labels: PushLabels = {
     job: config.jobName,
@@ -117,7 +124,7 @@ export function createMetricsPusher(options: MetricsPusherOptions): MetricsPushe
       attempts++;
       const endTimer = metrics.duration.startTimer({ target: target.name });
       const results = await mapWithConcurrency(pending, MAX_CONCURRENT_REQUESTS, (request) =>
-        sendPushRequest(fetchImpl, request, config.timeoutMs, signal),
+        sendPushRequest(send, request, config.timeoutMs, signal),
       );
       endTimer();
       // Only the requests that failed are sent again (VictoriaMetrics would store a chunk twice).

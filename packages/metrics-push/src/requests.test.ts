@@ -25,9 +25,9 @@ describe('buildPushRequests', () => {
       'http://127.0.0.1:9091/metrics/job/price-aggregator/service/aggregator/region@base64/ZXUvd2VzdA/instance/tee-1/environment/test/ttl/3600',
     );
     expect(put?.body).toBe(body);
-    expect(put?.headers.get('content-type')).toBe(EXPOSITION_CONTENT_TYPE);
-    expect(put?.headers.get('x-org')).toBe('1');
-    expect(put?.headers.get('authorization')).toBe(
+    expect(put?.headers['content-type']).toBe(EXPOSITION_CONTENT_TYPE);
+    expect(put?.headers['x-org']).toBe('1');
+    expect(put?.headers.authorization).toBe(
       `Basic ${Buffer.from(`pusher:${PUSH_PASSWORD}`).toString('base64')}`,
     );
   });
@@ -45,6 +45,6 @@ describe('buildPushRequests', () => {
       'service="aggregator",region="eu/west",job="price-aggregator",instance="tee-1",environment="test"';
     expect(requests[0]?.body).toBe(`# TYPE m gauge\nm{a="1",${identity}} 1\nm{a="2",${identity}} 2\n`);
     expect(requests[1]?.body).toBe(`# TYPE m gauge\nm{a="3",${identity}} 3\n`);
-    expect(requests[0]?.headers.has('authorization')).toBe(false);
+    expect(requests[0]?.headers).not.toHaveProperty('authorization');
   });
 });

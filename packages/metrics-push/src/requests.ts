@@ -7,7 +7,8 @@ export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 export interface PushRequest {
   readonly method: 'PUT' | 'POST';
   readonly url: string;
-  readonly headers: Headers;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
 }
 
@@ -20,14 +21,15 @@ export interface PushLabels {
   readonly ttlSeconds: number;
 }
 
-function requestHeaders(target: PushTarget): Headers {
-  const headers = new Headers(target.headers);
-  headers.set('content-type', EXPOSITION_CONTENT_TYPE);
+function requestHeaders(target: PushTarget): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(target.headers)) headers[name.toLowerCase()] = value;
+  headers['content-type'] = EXPOSITION_CONTENT_TYPE;
   if (target.basicAuth) {
     const token = Buffer.from(`${target.basicAuth.username}:${target.basicAuth.password.reveal()}`).toString(
       'base64',
     );
-    headers.set('authorization', `Basic ${token}`);
+    headers.authorization = `Basic ${token}`;
   }
   return headers;
 }

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '@oracle/core';
+import { err, HttpRequestError, ok, type HttpRequestFunction, type Result } from '@oracle/core';
 import type { PushRequest } from './requests.js';
 
 export type PushError =
@@ -27,34 +27,28 @@ export function describePushError(error: PushError): string {
 }
 
 function networkDetail(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause;
-  if (cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string')
-    return cause.code;
-  return error.message;
+  if (error instanceof HttpRequestError) return error.detail ?? error.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
-/** Sends one request; resolves to a Result, never throws. The response body is read (and quoted, shortened) only on errors. */
+/** Sends one request; resolves to a Result, never throws. The response body is quoted (shortened) only on errors. */
 export async function sendPushRequest(
-  fetchImpl: typeof fetch,
+  send: HttpRequestFunction,
   request: PushRequest,
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<Result<void, PushError>> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetchImpl(request.url, {
+    const response = await send(request.url, {
       method: request.method,
       headers: request.headers,
       body: request.body,
+      timeoutMs,
       signal: AbortSignal.any([signal, timeout]),
     });
-    if (response.ok) {
-      await response.body?.cancel();
-      return ok(undefined);
-    }
-    const detail = (await response.text().catch(() => '')).trim().slice(0, 200);
-    return err({ kind: 'http', status: response.status, detail });
+    if (response.status >= 200 && response.status < 300) return ok(undefined);
+    return err({ kind: 'http', status: response.status, detail: response.body.trim().slice(0, 200) });
   } catch (error) {
     if (timeout.aborted) return err({ kind: 'timeout' });
     if (signal.aborted) return err({ kind: 'aborted' });

@@ -1,4 +1,5 @@
 import { Secret } from '@oracle/config';
+import { httpRequest, type HttpRequestFunction } from '@oracle/core';
 import { createLogger } from '@oracle/logger';
 import { startVictoriaMetrics, waitFor, type RunningVictoriaMetrics } from '@oracle/testing';
 import { Gauge, Registry } from 'prom-client';
@@ -55,8 +56,8 @@ describe('pushing to a real VictoriaMetrics', () => {
       'none',
     );
     let requests = 0;
-    const countingFetch: typeof fetch = (input, init) => (requests++, fetch(input, init));
-    const pusher = createMetricsPusher({ registry, config, logger, fetchImpl: countingFetch });
+    const counting: HttpRequestFunction = (url, options) => (requests++, httpRequest(url, options));
+    const pusher = createMetricsPusher({ registry, config, logger, request: counting });
     cleanup.push(() => pusher.stop());
 
     const [outcome] = await pusher.pushNow();
