@@ -20,6 +20,7 @@
  *
  * Run: node apps/node-runner/scripts/bundle.mjs (part of `npm run build`).
  */
+import { builtinModules, createRequire } from 'node:module';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,7 @@ import { build } from 'esbuild';
 const app = fileURLToPath(new URL('..', import.meta.url));
 const packages = join(app, '../../packages');
 const outfile = join(app, 'dist/main.js');
+const nodeRequire = createRequire(import.meta.url);
 
 /** `@oracle/<name>` → packages/<name>/src/index.ts. */
 const workspaceSources = {
@@ -87,6 +89,50 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * `import ... from 'node:https'` (any Node built-in, with or without `node:`) → a stand-in that
+ * calls `require('node:https')` the first time one of its exports is read.
+ * - Not an ES import: Node builds a built-in's ES facade by reading every export, lazy getters
+ *   included. `http.WebSocket` and friends load Node's whole bundled undici (~10 MiB of RSS,
+ *   nodejs/node#57649); `process`, `fs` and `util` each load some 40 more internal modules.
+ * - Not loaded before use: dependencies import built-ins they need only on some paths (ethers:
+ *   https and zlib for https RPC URLs; prom-client: cluster; ...), ~5 MiB in all.
+ * A built-in whose exports are not a plain object is required at once: a function (events, assert,
+ * stream, module) is called or extended directly, an object with a prototype (process, cluster: event
+ * emitters) has methods that need it as `this`.
+ */
+const builtinsOnFirstUse = {
+  name: 'builtins-on-first-use',
+  setup(b) {
+    const names = builtinModules.map((name) => name.replace(/^node:/, '').replace(/[/]/g, '\\/'));
+    const builtin = new RegExp(`^(node:)?(${names.join('|')})$`);
+    b.onResolve({ filter: builtin }, (args) =>
+      // The require() inside a stand-in stays a call to Node's require.
+      args.namespace === 'node-builtin'
+        ? { path: args.path, external: true }
+        : { path: `node:${args.path.replace(/^node:/, '')}`, namespace: 'node-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => {
+      const id = JSON.stringify(args.path);
+      const exports = nodeRequire(args.path);
+      const plain = typeof exports === 'object' && Object.getPrototypeOf(exports) === Object.prototype;
+      if (!plain) return { contents: `module.exports = require(${id});`, loader: 'js' };
+      const keys = JSON.stringify(Object.getOwnPropertyNames(exports));
+      return {
+        contents: `let loaded;
+const load = () => (loaded ??= require(${id}));
+for (const key of ${keys})
+  Object.defineProperty(module.exports, key, {
+    enumerable: true,
+    get: () => load()[key],
+    set: (value) => { load()[key] = value; },
+  });`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [join(app, 'src/main.ts')],
   outfile,
@@ -98,11 +144,11 @@ const result = await build({
   target: 'node22',
   // pg's optional native binding is never installed.
   external: ['pg-native'],
-  // CommonJS dependencies (pg, pino) call require() for Node's built-ins.
+  // Node's built-ins are loaded with require() (builtins-on-first-use; pg and pino call it too).
   banner: {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
-  plugins: [workspaceSources, ownImportMetaUrl, ordinalCompare, zodEnglishOnly],
+  plugins: [builtinsOnFirstUse, workspaceSources, ownImportMetaUrl, ordinalCompare, zodEnglishOnly],
   logLevel: 'warning',
 });
 const [bundle] = result.outputFiles;

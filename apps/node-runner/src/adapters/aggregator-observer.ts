@@ -1,4 +1,4 @@
-import { toFixedPoint } from '@oracle/core';
+import { httpRequest, toFixedPoint } from '@oracle/core';
 import { isInt192 } from '@oracle/evm';
 import type { Logger } from '@oracle/logger';
 import { z } from 'zod';
@@ -74,12 +74,12 @@ export class AggregatorObserver implements Observer {
     const url = `${baseUrl}/quotes/batch?pairs=${pairs.map((p) => encodeURIComponent(p.replace('/', '-'))).join(',')}`;
     const prices = new Map<string, string>();
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      if (!response.ok) {
+      const response = await httpRequest(url, { timeoutMs });
+      if (response.status < 200 || response.status >= 300) {
         logger.warn({ status: response.status, pairs: pairs.length }, 'Price aggregator refused the batch');
         return prices;
       }
-      const parsed = batchResponseSchema.safeParse(await response.json());
+      const parsed = batchResponseSchema.safeParse(JSON.parse(response.body));
       if (!parsed.success) {
         logger.warn(
           { issue: parsed.error.issues[0]?.message },

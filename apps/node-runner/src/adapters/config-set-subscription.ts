@@ -1,6 +1,7 @@
 import { backoffDelayMs, type BackoffPolicy } from '@oracle/core';
 import { CONFIG_SET_TOPIC } from '@oracle/evm';
 import type { Logger } from '@oracle/logger';
+import WebSocket from 'ws';
 import { z } from 'zod';
 import type { Clock } from '../ports/clock.js';
 
@@ -37,8 +38,9 @@ const frameSchema = z.union([
  * One WebSocket subscription (`eth_subscribe` "logs") to the ConfigSet logs of every feed contract
  * of a node. A log only tells the feed's tracker to poll now: the tracker's checks (confirmations,
  * digest, validation) stay the single path to a config, and polling goes on while the socket is
- * down. A failed or closed socket is reopened with backoff, forever. Plain JSON-RPC over the
- * platform WebSocket: nothing here can leave a promise unhandled.
+ * down. A failed or closed socket is reopened with backoff, forever. Plain JSON-RPC over a `ws`
+ * WebSocket (not the platform one, which loads Node's bundled undici: ~10 MiB of RSS); nothing
+ * here can leave a promise unhandled.
  */
 export class ConfigSetSubscription {
   readonly #o: ConfigSetSubscriptionOptions;

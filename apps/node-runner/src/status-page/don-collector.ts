@@ -5,7 +5,7 @@
  * answering shows for how long. Concurrent viewers share one collection, reused for `maxAgeMs`.
  */
 import type { NodeConfig } from '@oracle/config';
-import { SingleFlight } from '@oracle/core';
+import { HttpRequestError, httpRequest, SingleFlight, type HttpResponse } from '@oracle/core';
 import { z } from 'zod';
 import type { Clock } from '../ports/clock.js';
 import {
@@ -169,18 +169,15 @@ export class DonCollector {
     schema: z.ZodType<T>,
     statuses: readonly number[],
   ): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(this.#o.timeoutMs ?? 1_500) });
+      response = await httpRequest(url, { timeoutMs: this.#o.timeoutMs ?? 1_500 });
     } catch (error) {
       return { ok: false, error: `no answer (${reason(error)})` };
     }
-    if (!statuses.includes(response.status)) {
-      await response.body?.cancel();
-      return { ok: false, error: `answered HTTP ${response.status}` };
-    }
+    if (!statuses.includes(response.status)) return { ok: false, error: `answered HTTP ${response.status}` };
     try {
-      const parsed = schema.safeParse(await response.json());
+      const parsed = schema.safeParse(JSON.parse(response.body));
       return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: 'unexpected answer' };
     } catch {
       return { ok: false, error: 'unreadable answer' };
@@ -200,10 +197,9 @@ export function donModelSource(node: NodeConfig, clock: Pick<Clock, 'nowMs'>): (
 }
 
 function reason(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    return 'timed out';
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ECONNRESET') return 'connection reset';
-  return typeof code === 'string' ? code : 'network error';
+  if (!(error instanceof HttpRequestError)) return 'network error';
+  if (error.kind === 'timeout') return 'timed out';
+  if (error.detail === 'ECONNREFUSED') return 'connection refused';
+  if (error.detail === 'ECONNRESET') return 'connection reset';
+  return error.kind === 'network' ? (error.detail ?? 'network error') : error.message;
 }
