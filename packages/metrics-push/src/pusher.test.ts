@@ -1,5 +1,10 @@
 import { PassThrough } from 'node:stream';
-import { HttpRequestError, type HttpRequestFunction, type HttpResponse } from '@oracle/core';
+import {
+  HttpRequestError,
+  type HttpRequestFunction,
+  type HttpRequestOptions,
+  type HttpResponse,
+} from '@oracle/core';
 import { createLogger } from '@oracle/logger';
 import { Registry, Gauge } from 'prom-client';
 import { waitFor } from '@oracle/testing';
@@ -12,7 +17,7 @@ const noDelay = { initialDelayMs: 1, maxDelayMs: 1, multiplier: 1, jitter: 0 };
 
 function setup(
   config: MetricsPushConfig,
-  respond: (call: number, signal: AbortSignal) => Promise<HttpResponse> | HttpResponse,
+  respond: (call: number, options: HttpRequestOptions) => Promise<HttpResponse> | HttpResponse,
 ) {
   const registry = new Registry();
   new Gauge({ name: 'answer', help: 'The answer.', registers: [registry] }).set(42);
@@ -22,7 +27,7 @@ function setup(
   const calls: Array<{ url: string; body: string; auth: string | null }> = [];
   const request: HttpRequestFunction = async (url, options) => {
     calls.push({ url, body: String(options.body), auth: options.headers?.authorization ?? null });
-    return respond(calls.length, options.signal ?? new AbortController().signal);
+    return respond(calls.length, options);
   };
   const pusher = createMetricsPusher({
     registry,
@@ -127,11 +132,12 @@ describe('createMetricsPusher', () => {
 
   it('bounds the last push on stop by timeoutMs', async () => {
     const config = { ...pushgateway, timeoutMs: 100 };
-    // Like httpRequest, the hanging request gives up when its signal aborts.
-    const hang = (_: number, signal: AbortSignal) =>
-      new Promise<HttpResponse>((_resolve, reject) =>
-        signal.addEventListener('abort', () => reject(signal.reason)),
-      );
+    // Like httpRequest, the hanging request gives up after timeoutMs or when its signal aborts.
+    const hang = (_: number, options: HttpRequestOptions) =>
+      new Promise<HttpResponse>((_resolve, reject) => {
+        setTimeout(() => reject(new HttpRequestError('timeout')), options.timeoutMs);
+        options.signal?.addEventListener('abort', () => reject(new HttpRequestError('aborted')));
+      });
     const { pusher } = setup(config, hang);
     pusher.start();
     const started = Date.now();

@@ -38,19 +38,18 @@ export async function sendPushRequest(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<Result<void, PushError>> {
-  const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const response = await send(request.url, {
       method: request.method,
       headers: request.headers,
       body: request.body,
       timeoutMs,
-      signal: AbortSignal.any([signal, timeout]),
+      signal,
     });
     if (response.status >= 200 && response.status < 300) return ok(undefined);
     return err({ kind: 'http', status: response.status, detail: response.body.trim().slice(0, 200) });
   } catch (error) {
-    if (timeout.aborted) return err({ kind: 'timeout' });
+    if (error instanceof HttpRequestError && error.kind === 'timeout') return err({ kind: 'timeout' });
     if (signal.aborted) return err({ kind: 'aborted' });
     return err({ kind: 'network', detail: networkDetail(error) });
   }
