@@ -16,7 +16,7 @@ import {
 import { notifyReady } from '@oracle/core';
 import { createLogger } from '@oracle/logger';
 import { AppModule } from './app.module.js';
-import { PinoNestLogger } from './nest-logger.js';
+import { NestJsonLogger } from './nest-logger.js';
 import { HotRoutes, serveHotRoutesFirst } from './quotes/hot-routes.js';
 
 const SERVICE = 'price-aggregator';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   });
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, logger }), {
-    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+    logger: new NestJsonLogger(logger.child({ component: 'nest' })),
   });
   app.set('etag', false); // answers change every few seconds; hashing each one is wasted work
   serveHotRoutesFirst(app.getHttpServer(), app.get(HotRoutes));

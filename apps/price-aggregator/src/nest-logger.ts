@@ -3,8 +3,8 @@ import type { Logger } from '@oracle/logger';
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
-/** Routes Nest's own log lines into the process's pino logger, so every line is JSON. */
-export class PinoNestLogger implements LoggerService {
+/** Routes Nest's own log lines into the process's JSON logger, so every line is JSON. */
+export class NestJsonLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...params: unknown[]): void {

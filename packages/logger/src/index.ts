@@ -1,50 +1,43 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { JsonLogger, LEVELS, type LogDestination, type Logger, type Threshold } from './logger.js';
+import { toLoggable } from './to-loggable.js';
 
-export type { Logger } from 'pino';
-
-/** Key names whose values are always secrets, wherever they appear in a logged object. */
-export const SECRET_KEYS = [
-  'password',
-  'pgPassword',
-  'apiKey',
-  'privateKey',
-  'faucetPrivateKey',
-  'secret',
-  'token',
-  'authorization',
-  'Authorization',
-  'basicAuth',
-  'keystorePassword',
-  'chainlinkPassword',
-  'chainlinkKeystorePassword',
-] as const;
-
-/** pino redact paths: the secret keys at the top level and up to four levels deep. */
-export function redactPaths(keys: readonly string[] = SECRET_KEYS): string[] {
-  const paths: string[] = [];
-  for (const key of keys) {
-    paths.push(key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`, `*.*.*.*.${key}`);
-  }
-  return paths;
-}
+export {
+  JsonLogger,
+  LEVELS,
+  type Level,
+  type LogDestination,
+  type Logger,
+  type LogMethod,
+  type Threshold,
+} from './logger.js';
+export { REDACTED, SECRET_KEYS, isSecretKey, toLoggable } from './to-loggable.js';
 
 export interface CreateLoggerOptions {
   /** Service name, e.g. "price-aggregator", "node-3". */
   readonly service: string;
+  /** The least severe level written: trace, debug, info (default), warn, error, fatal or silent. */
   readonly level?: string;
+  /** More fields on every line. */
   readonly base?: Record<string, unknown>;
-  /** Destination; stdout by default. Tests pass a stream to inspect output. */
-  readonly destination?: NodeJS.WritableStream;
+  /** Destination; stdout by default. Tests pass their own to inspect output. */
+  readonly destination?: LogDestination;
 }
 
-/** One JSON logger per process; pass child loggers down, never a global. */
+function isThreshold(level: string): level is Threshold {
+  return level === 'silent' || (LEVELS as readonly string[]).includes(level);
+}
+
+/**
+ * One JSON logger per process; pass child loggers down, never a global. Lines are written
+ * synchronously (process.stdout is synchronous for files and pipes on Linux), so a fatal line is
+ * out before the process exits. Secrets are redacted by key name at any depth (SECRET_KEYS).
+ */
 export function createLogger(options: CreateLoggerOptions): Logger {
-  const config: LoggerOptions = {
-    level: options.level ?? 'info',
-    base: { service: options.service, ...options.base },
-    redact: { paths: redactPaths(), censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  const level = options.level ?? 'info';
+  if (!isThreshold(level))
+    throw new Error(
+      `Unknown log level ${JSON.stringify(level)}: use one of ${[...LEVELS, 'silent'].join(', ')}`,
+    );
+  const bindings = JSON.stringify(toLoggable({ service: options.service, ...options.base })).slice(1, -1);
+  return new JsonLogger(level, options.destination ?? process.stdout, bindings);
 }

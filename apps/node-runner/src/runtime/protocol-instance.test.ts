@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { concat, dataSlice } from 'ethers';
-import { pino } from 'pino';
+import { createLogger } from '@oracle/logger';
 import { describe, expect, it } from 'vitest';
 import { err, ok } from '@oracle/core';
 import {
@@ -20,7 +20,7 @@ import type { InboundMessage, Transport } from '../ports/transport.js';
 import { ocrContext, protocolConfig } from './ocr-context.js';
 import { ProtocolInstance } from './protocol-instance.js';
 
-const logger = pino({ level: 'silent' });
+const logger = createLogger({ service: 'protocol-instance-test', level: 'silent' });
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A clock that moves only when told to. */

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { getBytes, JsonRpcProvider, Wallet } from 'ethers';
-import { pino } from 'pino';
+import { createLogger } from '@oracle/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aggregatorAt,
@@ -34,7 +34,7 @@ import type { AcceptedConfig } from '../../src/ports/config-tracker.js';
 import { toTransmitArgs } from '../../src/runtime/report-codec.js';
 import { systemClock } from '../../src/runtime/system-clock.js';
 
-const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const logger = createLogger({ service: 'chain-adapters-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const gwei = (n: number): bigint => BigInt(n) * 1_000_000_000n;
 const gas = {
   maxFeePerGasWei: gwei(1_000),
@@ -228,7 +228,7 @@ describe('ConfigSet subscription', () => {
       contracts: ['0x' + '11'.repeat(20)],
       onConfigSet: () => undefined,
       clock: systemClock,
-      logger: pino({ level: 'warn' }, { write: (line: string) => lines.push(line) }),
+      logger: createLogger({ service: 'config-subscription-test', level: 'warn', destination: { write: (line: string) => lines.push(line) } }),
       reconnectBackoff: { initialDelayMs: 100, maxDelayMs: 400, multiplier: 2, jitter: 0 },
     });
     subscription.start();

@@ -4,13 +4,13 @@
  * and truncated per feed, nothing for a pair the aggregator cannot answer, nothing after a timeout.
  */
 import { createServer, type Server } from 'node:net';
-import { pino } from 'pino';
+import { createLogger } from '@oracle/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregatorObserver } from '../../src/adapters/aggregator-observer.js';
 import { sumSamples } from '@oracle/testing';
 import { LocalDon } from './local-don.js';
 
-const logger = pino({ level: 'silent' });
+const logger = createLogger({ service: 'observer-test', level: 'silent' });
 let don: LocalDon;
 
 async function batchRequests(): Promise<number> {

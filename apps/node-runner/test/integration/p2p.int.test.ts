@@ -99,14 +99,14 @@ function spawnOracle(
 ): { child: ChildProcess; lines: string[] } {
   const script = `
     import { privateKeyFromProtobuf } from '@libp2p/crypto/keys';
-    import { pino } from 'pino';
+    import { createLogger } from '@oracle/logger';
     const { Libp2pTransport } = await import(${JSON.stringify(DIST_TRANSPORT)});
     const cfg = JSON.parse(process.env.P2P_NODE);
     const transport = new Libp2pTransport({
       privateKey: privateKeyFromProtobuf(Buffer.from(cfg.key, 'hex')),
       listenPort: cfg.port, bootstrapPeers: cfg.bootstrap, reconcileIntervalMs: 200,
       redialBackoff: { initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2, jitter: 0 },
-      logger: pino({ level: 'silent' }),
+      logger: createLogger({ service: 'p2p-child', level: 'silent' }),
     });
     transport.onMessage((m) => process.stdout.write(JSON.stringify({ from: m.from, tag: m.tag, text: Buffer.from(m.payload).toString() }) + '\\n'));
     transport.setAllowedPeers(cfg.allowed);

@@ -2,5 +2,5 @@
 
 /** The validated `priceAggregatorConfig` slice, secrets resolved (AggregatorConfig from @oracle/config). */
 export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
-/** The process's pino logger; services take child loggers from it. */
+/** The process's JSON logger (@oracle/logger); services take child loggers from it. */
 export const LOGGER = Symbol('LOGGER');
