@@ -4,12 +4,12 @@
  * sources too (as the tests resolve them), so it does not depend on what `tsc -b` last rebuilt.
  *
  * Why: a node process keeps every loaded module's source text and module record; unbundled, the
- * node runner loads hundreds of ESM files (libp2p, ethers, pino, pg, ...), ~10 MiB of RSS.
+ * node runner loads hundreds of ESM files (libp2p, ethers, pg, ...), ~10 MiB of RSS.
  *
  * Modules that find files next to themselves (the SQL migrations, the contract artifacts) keep
  * working: each module's `import.meta.url` becomes its own location, relative to the bundle.
  *
- * Two dependency edits keep memory down (measured with the OCR benchmark, apps/node-runner/README.md):
+ * Three dependency edits keep memory down (measured with the OCR benchmark, apps/node-runner/README.md):
  * - No String.prototype.localeCompare: ethers and libp2p sort identifiers with it (ABI names,
  *   addresses, multiaddrs, protocol ids), only to get a stable order. Its first call builds an ICU
  *   collator, which pages in ~3 MiB of the node binary's ICU data and code for the process's whole
@@ -17,6 +17,7 @@
  *   the build fails if a dependency adds a call site this does not rewrite.
  * - Zod's error messages in English only: its ~50 other locales (~260 KB of the bundle's source,
  *   which V8 keeps in the heap) are never selected.
+ * - libp2p Noise's primitives from Node's OpenSSL instead of WebAssembly (noise-crypto-from-node).
  *
  * Run: node apps/node-runner/scripts/bundle.mjs (part of `npm run build`).
  */
@@ -30,6 +31,8 @@ const app = fileURLToPath(new URL('..', import.meta.url));
 const packages = join(app, '../../packages');
 const outfile = join(app, 'dist/main.js');
 const nodeRequire = createRequire(import.meta.url);
+/** Names of the plugins below that must have rewritten something (a dependency update may move their target). */
+const replaced = new Set();
 
 /** `@oracle/<name>` → packages/<name>/src/index.ts. */
 const workspaceSources = {
@@ -133,6 +136,27 @@ for (const key of ${keys})
   },
 };
 
+/**
+ * libp2p Noise's default primitives (`./crypto/index.js` of @chainsafe/libp2p-noise) → ours on Node's
+ * OpenSSL (src/adapters/libp2p-noise-crypto.ts). The transport passes ours already; this keeps the
+ * default out of the bundle, because loading it instantiates two WebAssembly modules (~2 MiB of RSS).
+ */
+const noiseCryptoFromNode = {
+  name: 'noise-crypto-from-node',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/crypto\/index\.js$/ }, (args) => {
+      if (!/[\\/]@chainsafe[\\/]libp2p-noise[\\/]/.test(args.importer)) return undefined;
+      replaced.add('noise-crypto-from-node');
+      return { path: 'noise-default-crypto', namespace: 'noise-crypto-from-node' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'noise-crypto-from-node' }, () => ({
+      contents: `export { nodeNoiseCrypto as defaultCrypto } from ${JSON.stringify(join(app, 'src/adapters/libp2p-noise-crypto.ts'))};`,
+      loader: 'js',
+      resolveDir: app,
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: [join(app, 'src/main.ts')],
   outfile,
@@ -144,15 +168,30 @@ const result = await build({
   target: 'node22',
   // pg's optional native binding is never installed.
   external: ['pg-native'],
-  // Node's built-ins are loaded with require() (builtins-on-first-use; pg and pino call it too).
+  // Node's built-ins are loaded with require() (builtins-on-first-use; pg calls it too).
   banner: {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
-  plugins: [builtinsOnFirstUse, workspaceSources, ownImportMetaUrl, ordinalCompare, zodEnglishOnly],
+  plugins: [
+    builtinsOnFirstUse,
+    workspaceSources,
+    ownImportMetaUrl,
+    ordinalCompare,
+    zodEnglishOnly,
+    noiseCryptoFromNode,
+  ],
   logLevel: 'warning',
 });
 const [bundle] = result.outputFiles;
 // Minified output keeps no comments, so any remaining occurrence is a call (or a reference) to it.
+if (!replaced.has('noise-crypto-from-node'))
+  throw new Error(
+    "libp2p-noise no longer imports './crypto/index.js': update the noise-crypto-from-node plugin",
+  );
+if (bundle.text.includes('WebAssembly'))
+  throw new Error(
+    'the bundle instantiates WebAssembly (~1-2 MiB of RSS per module): find out which dependency',
+  );
 if (bundle.text.includes('localeCompare'))
   throw new Error('the bundle calls String.prototype.localeCompare: extend the ordinal-compare rewrite');
 // Atomically: a node starting while this runs reads the old bundle or the new one, never half of one.

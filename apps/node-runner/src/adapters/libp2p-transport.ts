@@ -16,6 +16,7 @@ import {
   type TransportMetrics,
 } from '../ports/transport.js';
 import { decodeMessage, encodeFrame, encodeMessage, FrameDecoder } from './libp2p-transport-framing.js';
+import { nodeNoiseCrypto } from './libp2p-noise-crypto.js';
 import { PeerOutbox } from './libp2p-transport-outbox.js';
 import {
   answerPeerExchange,
@@ -128,7 +129,7 @@ export class Libp2pTransport implements Transport {
       privateKey: this.#options.privateKey,
       addresses: { listen: [`${ipPrefix(host)}/${host}/tcp/${this.#options.listenPort}`] },
       transports: [tcp()],
-      connectionEncrypters: [noise()],
+      connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
       streamMuxers: [yamux()],
       services: { identify: identify() },
       connectionGater: this.#gater(),
