@@ -15,7 +15,7 @@ load_stack_env() {
   . "$STACK_ENV_FILE"
 }
 
-# One JSON log line on stderr, in the same shape as the apps' pino logs.
+# One JSON log line on stderr, in the same shape as the apps' logs (@oracle/logger).
 log_line() {
   level=$1
   shift
