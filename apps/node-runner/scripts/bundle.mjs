@@ -31,8 +31,8 @@ const app = fileURLToPath(new URL('..', import.meta.url));
 const packages = join(app, '../../packages');
 const outfile = join(app, 'dist/main.js');
 const nodeRequire = createRequire(import.meta.url);
-/** Names of the plugins below that must have rewritten something (a dependency update may move their target). */
-const replaced = new Set();
+/** Set by noise-crypto-from-node when it finds its target (a dependency update may move it). */
+let noiseCryptoReplaced = false;
 
 /** `@oracle/<name>` → packages/<name>/src/index.ts. */
 const workspaceSources = {
@@ -146,7 +146,7 @@ const noiseCryptoFromNode = {
   setup(b) {
     b.onResolve({ filter: /^\.\/crypto\/index\.js$/ }, (args) => {
       if (!/[\\/]@chainsafe[\\/]libp2p-noise[\\/]/.test(args.importer)) return undefined;
-      replaced.add('noise-crypto-from-node');
+      noiseCryptoReplaced = true;
       return { path: 'noise-default-crypto', namespace: 'noise-crypto-from-node' };
     });
     b.onLoad({ filter: /.*/, namespace: 'noise-crypto-from-node' }, () => ({
@@ -183,8 +183,7 @@ const result = await build({
   logLevel: 'warning',
 });
 const [bundle] = result.outputFiles;
-// Minified output keeps no comments, so any remaining occurrence is a call (or a reference) to it.
-if (!replaced.has('noise-crypto-from-node'))
+if (!noiseCryptoReplaced)
   throw new Error(
     "libp2p-noise no longer imports './crypto/index.js': update the noise-crypto-from-node plugin",
   );
@@ -192,6 +191,7 @@ if (bundle.text.includes('WebAssembly'))
   throw new Error(
     'the bundle instantiates WebAssembly (~1-2 MiB of RSS per module): find out which dependency',
   );
+// Minified output keeps no comments, so any remaining occurrence is a call (or a reference) to it.
 if (bundle.text.includes('localeCompare'))
   throw new Error('the bundle calls String.prototype.localeCompare: extend the ordinal-compare rewrite');
 // Atomically: a node starting while this runs reads the old bundle or the new one, never half of one.

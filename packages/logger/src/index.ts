@@ -1,8 +1,6 @@
-import { JsonLogger, LEVELS, type LogDestination, type Logger, type Threshold } from './logger.js';
-import { toLoggable } from './to-loggable.js';
+import { jsonLogger, LEVELS, type LogDestination, type Logger, type Threshold } from './logger.js';
 
 export {
-  JsonLogger,
   LEVELS,
   type Level,
   type LogDestination,
@@ -10,7 +8,7 @@ export {
   type LogMethod,
   type Threshold,
 } from './logger.js';
-export { REDACTED, SECRET_KEYS, isSecretKey, toLoggable } from './to-loggable.js';
+export { REDACTED, SECRET_KEYS } from './to-loggable.js';
 
 export interface CreateLoggerOptions {
   /** Service name, e.g. "price-aggregator", "node-3". */
@@ -38,6 +36,8 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     throw new Error(
       `Unknown log level ${JSON.stringify(level)}: use one of ${[...LEVELS, 'silent'].join(', ')}`,
     );
-  const bindings = JSON.stringify(toLoggable({ service: options.service, ...options.base })).slice(1, -1);
-  return new JsonLogger(level, options.destination ?? process.stdout, bindings);
+  return jsonLogger(level, options.destination ?? process.stdout).child({
+    service: options.service,
+    ...options.base,
+  });
 }

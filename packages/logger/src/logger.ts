@@ -39,43 +39,16 @@ function members(fields: object): string {
   return json.length > 2 ? json.slice(1, -1) : '';
 }
 
-export class JsonLogger implements Logger {
-  readonly fatal: LogMethod;
-  readonly error: LogMethod;
-  readonly warn: LogMethod;
-  readonly info: LogMethod;
-  readonly debug: LogMethod;
-  readonly trace: LogMethod;
-  readonly #rank: number;
-
-  /** `bindings`: JSON members already serialized (and redacted), written on every line. */
-  constructor(
-    readonly level: Threshold,
-    private readonly destination: LogDestination,
-    private readonly bindings: string,
-  ) {
-    this.#rank = level === 'silent' ? LEVELS.length : LEVELS.indexOf(level);
-    this.fatal = this.#method('fatal');
-    this.error = this.#method('error');
-    this.warn = this.#method('warn');
-    this.info = this.#method('info');
-    this.debug = this.#method('debug');
-    this.trace = this.#method('trace');
-  }
-
-  child(bindings: Record<string, unknown>): Logger {
-    const own = members(bindings);
-    const all = [this.bindings, own].filter(Boolean).join(',');
-    return new JsonLogger(this.level, this.destination, all);
-  }
-
-  isLevelEnabled(level: Level): boolean {
-    return LEVELS.indexOf(level) >= this.#rank;
-  }
-
-  #method(level: Level): LogMethod {
-    if (!this.isLevelEnabled(level)) return ignore;
-    const head = `{"level":"${level}","time":"`;
+/**
+ * A logger at `level` writing to `destination`; `bindings` are JSON members already serialized
+ * (and redacted), written on every line. Methods of disabled levels do nothing.
+ */
+export function jsonLogger(level: Threshold, destination: LogDestination, bindings = ''): Logger {
+  const rank = level === 'silent' ? LEVELS.length : LEVELS.indexOf(level);
+  const isLevelEnabled = (candidate: Level): boolean => LEVELS.indexOf(candidate) >= rank;
+  const method = (name: Level): LogMethod => {
+    if (!isLevelEnabled(name)) return ignore;
+    const head = `{"level":"${name}","time":"`;
     return (first: object | string, message?: string) => {
       let fields = '';
       let text = message;
@@ -84,9 +57,20 @@ export class JsonLogger implements Logger {
         fields = members({ err: first });
         text ??= first.message;
       } else fields = members(first);
-      const parts = [`${head}${new Date().toISOString()}"`, this.bindings, fields];
+      const parts = [`${head}${new Date().toISOString()}"`, bindings, fields];
       if (text !== undefined) parts.push(`"msg":${JSON.stringify(text)}`);
-      this.destination.write(`${parts.filter(Boolean).join(',')}}\n`);
+      destination.write(`${parts.filter(Boolean).join(',')}}\n`);
     };
-  }
+  };
+  return {
+    level,
+    fatal: method('fatal'),
+    error: method('error'),
+    warn: method('warn'),
+    info: method('info'),
+    debug: method('debug'),
+    trace: method('trace'),
+    child: (more) => jsonLogger(level, destination, [bindings, members(more)].filter(Boolean).join(',')),
+    isLevelEnabled,
+  };
 }

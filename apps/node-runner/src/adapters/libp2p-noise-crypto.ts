@@ -83,10 +83,11 @@ export const nodeNoiseCrypto: ICryptoInterface = {
     if (ciphertext.byteLength < TAG_BYTES)
       throw new Error('ChaCha20-Poly1305 ciphertext shorter than its tag');
     const bytes = ciphertext.subarray();
+    const tagStart = bytes.byteLength - TAG_BYTES;
     const decipher = createDecipheriv('chacha20-poly1305', k, nonce, { authTagLength: TAG_BYTES });
-    decipher.setAAD(ad, { plaintextLength: bytes.byteLength - TAG_BYTES });
-    decipher.setAuthTag(bytes.subarray(bytes.byteLength - TAG_BYTES));
-    const body = decipher.update(bytes.subarray(0, bytes.byteLength - TAG_BYTES));
+    decipher.setAAD(ad, { plaintextLength: tagStart });
+    decipher.setAuthTag(bytes.subarray(tagStart));
+    const body = decipher.update(bytes.subarray(0, tagStart));
     return Buffer.concat([body, decipher.final()]);
   },
 };
