@@ -5,8 +5,9 @@
  *     [--control]
  *
  * With --control, `POST /__control/fault` with `{"source": "kraken", "fault": "status" | "garbage" |
- * "schema" | "zero" | "negative" | "hang" | "ws-drop" | null}` sets or clears a source's fault
- * (anyone who reaches the port can: keep it on loopback).
+ * "schema" | "zero" | "negative" | "hang" | "drop" | "freeze" | "ws-drop" | null}` sets or clears a
+ * source's fault, on its REST answers and its streams (anyone who reaches the port can: keep it on
+ * loopback).
  * Prints one line `fake exchange listening on http://<host>:<port>` when ready; stops on SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';

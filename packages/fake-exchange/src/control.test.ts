@@ -23,6 +23,21 @@ describe('parseFaultRequest', () => {
     });
   });
 
+  it('takes the stream fault kinds, and refuses a status with any other fault', () => {
+    for (const kind of ['drop', 'freeze', 'ws-drop'])
+      expect(parseFaultRequest({ source: 'kraken', fault: kind }, IDS)).toEqual({
+        source: 'kraken',
+        fault: { kind },
+      });
+    expect(parseFaultRequest({ source: 'kraken', fault: 'freeze', status: 503 }, IDS)).toEqual({
+      error: 'status is only taken with the status fault, not with freeze',
+    });
+    expect(parseFaultRequest({ source: 'kraken', fault: null, status: 503 }, IDS)).toHaveProperty('error');
+    expect(parseFaultRequest('{"source":"kraken"}', IDS)).toEqual({
+      error: 'the body must be a JSON object like {"source": "kraken", "fault": "status"}',
+    });
+  });
+
   it('names what is wrong', () => {
     expect(parseFaultRequest({ source: 'nasdaq', fault: null }, IDS)).toEqual({
       error: 'source must be one of kraken, binance',

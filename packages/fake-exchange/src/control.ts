@@ -2,8 +2,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeExchange } from './server.js';
 import type { Fault } from './types.js';
 
-/** The fault kinds `POST /__control/fault` takes by name; `status` answers 503 unless a `status` is given. */
-const FAULT_KINDS = ['status', 'garbage', 'schema', 'zero', 'negative', 'hang', 'ws-drop'] as const;
+/**
+ * The fault kinds `POST /__control/fault` takes by name; `status` answers 503 unless a `status` is
+ * given. `drop` and `freeze` act on streams only; `ws-drop` is the older name of `drop`.
+ */
+const FAULT_KINDS = [
+  'status',
+  'garbage',
+  'schema',
+  'zero',
+  'negative',
+  'hang',
+  'drop',
+  'freeze',
+  'ws-drop',
+] as const;
 type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const CONTROL_FAULT_PATH = '/__control/fault';
@@ -13,15 +26,16 @@ export function parseFaultRequest(
   body: unknown,
   exchangeIds: readonly string[],
 ): { source: string; fault: Fault | undefined } | { error: string } {
-  const { source, fault, status } = (typeof body === 'object' && body !== null ? body : {}) as Record<
-    string,
-    unknown
-  >;
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { error: 'the body must be a JSON object like {"source": "kraken", "fault": "status"}' };
+  const { source, fault, status } = body as Record<string, unknown>;
   if (typeof source !== 'string' || !exchangeIds.includes(source))
     return { error: `source must be one of ${exchangeIds.join(', ')}` };
-  if (fault === null) return { source, fault: undefined };
-  if (!FAULT_KINDS.includes(fault as FaultKind))
+  if (fault !== null && !FAULT_KINDS.includes(fault as FaultKind))
     return { error: `fault must be null or one of ${FAULT_KINDS.join(', ')}` };
+  if (fault !== 'status' && status !== undefined)
+    return { error: `status is only taken with the status fault, not with ${String(fault)}` };
+  if (fault === null) return { source, fault: undefined };
   if (fault !== 'status') return { source, fault: { kind: fault as Exclude<FaultKind, 'status'> } };
   if (
     status !== undefined &&

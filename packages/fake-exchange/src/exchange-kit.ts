@@ -48,6 +48,10 @@ export const json = (body: unknown, status = 200): FakeHttpResponse => ({ status
 
 export const sendJson = (socket: FakeSocket, message: unknown): void => socket.send(JSON.stringify(message));
 
+/** Sends a price message (push or subscription snapshot): the server holds it back under `freeze`. */
+export const sendPriceJson = (socket: FakeSocket, message: unknown): void =>
+  socket.sendPrice(JSON.stringify(message));
+
 /** Parses a client frame as a JSON object; anything else is undefined. */
 export function parseFrame(text: string): Record<string, unknown> | undefined {
   try {

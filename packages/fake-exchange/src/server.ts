@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { EXCHANGE_FACTORIES } from './exchanges/index.js';
 import type { ExchangeHandler, FakeSocket, Fault, Market } from './types.js';
@@ -14,10 +21,17 @@ export interface FakeExchangeOptions {
 
 const GARBAGE_BODY = '<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>';
 
+/** A hung REST answer or stream handshake, ended (connection reset) when the fault changes. */
+interface Hung {
+  destroy(): unknown;
+  on(event: 'close', listener: () => void): unknown;
+}
+
 /**
  * One local HTTP + WebSocket server speaking every exchange's wire format. Requests to
  * `/<source-id>/...` go to that exchange's handler with the prefix stripped. Prices and faults
- * are set by tests; the server applies `status`, `garbage`, `hang` and `ws-drop` faults itself.
+ * are set by tests; the server applies `status`, `garbage` and `hang` (REST and streams) and
+ * `drop`/`ws-drop` and `freeze` (streams) itself, handlers apply `schema`, `zero` and `negative`.
  */
 export class FakeExchange {
   private readonly handlers = new Map<string, ExchangeHandler>();
@@ -25,9 +39,10 @@ export class FakeExchange {
   private readonly faults = new Map<string, Fault>();
   private readonly counts = new Map<string, number>();
   private readonly sockets = new Map<string, Set<WebSocket>>();
-  private readonly hung = new Map<string, Set<ServerResponse>>();
+  private readonly hung = new Map<string, Set<Hung>>();
   private readonly server: Server;
-  private readonly wss = new WebSocketServer({ noServer: true });
+  /** Pongs are sent by `onConnection`, so a hung stream can leave pings unanswered. */
+  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private urlHost = '127.0.0.1';
   private unrouted: FakeExchangeOptions['unrouted'];
 
@@ -57,6 +72,16 @@ export class FakeExchange {
       const ws = route?.handler.ws;
       if (!route || !ws || !isStreamPath(route.path, ws.path)) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      const fault = this.faults.get(route.handler.id);
+      if (fault?.kind === 'hang') {
+        socket.on('error', () => undefined);
+        this.hold(route.handler.id, socket);
+        return;
+      }
+      if (fault?.kind === 'status') {
+        refuseUpgrade(socket, statusAnswer(route.handler, fault));
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (client) =>
@@ -120,13 +145,29 @@ export class FakeExchange {
     for (const source of this.handlers.keys()) this.setPrice(source, base, quote, price);
   }
 
-  /** Starts (or with undefined, clears) a fault. Hung requests are released when the fault changes. */
+  /**
+   * Starts (or with undefined, clears) a fault, and applies it to the open streams at once: `drop`
+   * cuts them, `status` closes them, `garbage` sends them a garbage frame. Hung requests and
+   * handshakes are released when the fault changes; when a fault that held prices back (`freeze`,
+   * `hang`, `garbage`) ends, subscribers get the current prices again.
+   */
   setFault(source: string, fault: Fault | undefined): void {
-    this.handler(source);
+    const handler = this.handler(source);
+    const previous = this.faults.get(source);
     if (fault) this.faults.set(source, fault);
     else this.faults.delete(source);
     if (fault?.kind !== 'hang') this.releaseHung(source);
-    if (fault?.kind === 'ws-drop') for (const socket of this.sockets.get(source) ?? []) socket.terminate();
+    const sockets = this.sockets.get(source) ?? new Set<WebSocket>();
+    if (isDrop(fault)) for (const socket of sockets) socket.terminate();
+    if (fault?.kind === 'status')
+      for (const socket of sockets) socket.close(closeCodeFor(fault.status), `Fake status ${fault.status}`);
+    if (fault?.kind === 'garbage')
+      for (const socket of sockets) if (socket.readyState === WebSocket.OPEN) socket.send(GARBAGE_BODY);
+    if (holdsPricesBack(previous) && !holdsPricesBack(fault))
+      for (const [key, price] of this.prices.get(source) ?? []) {
+        const [base = '', quote = ''] = key.split('/');
+        handler.onPriceChange?.(base, quote, price, this.market);
+      }
   }
 
   /** Upstream HTTP requests received by one exchange, or by all of them. */
@@ -183,22 +224,12 @@ export class FakeExchange {
     this.counts.set(handler.id, (this.counts.get(handler.id) ?? 0) + 1);
     const fault = this.faults.get(handler.id);
     if (fault?.kind === 'hang') {
-      const hung = this.hung.get(handler.id);
-      hung?.add(res);
-      res.on('close', () => hung?.delete(res));
+      this.hold(handler.id, res);
       return;
     }
     if (fault?.kind === 'status') {
-      const headers =
-        fault.retryAfterSeconds === undefined
-          ? undefined
-          : { 'retry-after': String(fault.retryAfterSeconds) };
-      send(
-        res,
-        fault.status,
-        handler.errorBody?.(fault.status) ?? { error: `Fake status ${fault.status}` },
-        headers,
-      );
+      const answer = statusAnswer(handler, fault);
+      send(res, answer.status, answer.body, answer.headers);
       return;
     }
     if (fault?.kind === 'garbage') {
@@ -225,18 +256,83 @@ export class FakeExchange {
     const open = this.sockets.get(handler.id);
     open?.add(client);
     client.on('close', () => open?.delete(client));
-    if (this.faults.get(handler.id)?.kind === 'ws-drop') {
+    client.on('ping', (data) => {
+      if (this.faults.get(handler.id)?.kind !== 'hang') client.pong(data);
+    });
+    const fault = this.faults.get(handler.id);
+    if (isDrop(fault)) {
       client.terminate();
       return;
     }
-    handler.ws?.onConnection(toFakeSocket(client), this.market, url);
+    if (fault?.kind === 'garbage') client.send(GARBAGE_BODY);
+    handler.ws?.onConnection(this.fakeSocket(handler.id, client), this.market, url);
+  }
+
+  /** The handler's view of a connection, with the source's stream faults applied to what it sends. */
+  private fakeSocket(source: string, client: WebSocket): FakeSocket {
+    const deliver = (text: string, isPrice: boolean): void => {
+      const kind = this.faults.get(source)?.kind;
+      if (client.readyState !== WebSocket.OPEN || kind === 'hang' || (isPrice && kind === 'freeze')) return;
+      client.send(kind === 'garbage' ? GARBAGE_BODY : text);
+    };
+    return {
+      send: (text) => deliver(text, false),
+      sendPrice: (text) => deliver(text, true),
+      close: (code, reason) => client.close(code, reason),
+      onMessage: (listener) => client.on('message', (data) => listener(rawToText(data))),
+      onClose: (listener) => client.on('close', () => listener()),
+    };
+  }
+
+  private hold(source: string, request: Hung): void {
+    const hung = this.hung.get(source);
+    hung?.add(request);
+    request.on('close', () => hung?.delete(request));
   }
 
   private releaseHung(source: string): void {
     const hung = this.hung.get(source);
-    for (const res of hung ?? []) res.destroy();
+    for (const request of hung ?? []) request.destroy();
     hung?.clear();
   }
+}
+
+const isDrop = (fault: Fault | undefined): boolean => fault?.kind === 'drop' || fault?.kind === 'ws-drop';
+
+/** Faults under which subscribers get no (readable) prices. */
+const holdsPricesBack = (fault: Fault | undefined): boolean =>
+  fault?.kind === 'freeze' || fault?.kind === 'hang' || fault?.kind === 'garbage';
+
+/** 1013 "Try Again Later" for rate limits and outages, 1008 "Policy Violation" for other refusals. */
+const closeCodeFor = (status: number): number => (status === 429 || status >= 500 ? 1013 : 1008);
+
+interface StatusAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A `status` fault's answer: the status, the exchange's error body and Retry-After when set. */
+function statusAnswer(handler: ExchangeHandler, fault: Extract<Fault, { kind: 'status' }>): StatusAnswer {
+  return {
+    status: fault.status,
+    body: handler.errorBody?.(fault.status) ?? { error: `Fake status ${fault.status}` },
+    headers: fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
+  };
+}
+
+/** Answers a WebSocket handshake with an HTTP error instead of switching protocols. */
+function refuseUpgrade(socket: Duplex, { status, body, headers }: StatusAnswer): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    `content-type: ${typeof body === 'string' ? 'text/plain' : 'application/json'}`,
+    `content-length: ${Buffer.byteLength(text)}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    'connection: close',
+  ];
+  socket.on('error', () => undefined);
+  socket.end(`${head.join('\r\n')}\r\n\r\n${text}`);
 }
 
 const trimSlash = (path: string): string => path.replace(/\/+$/, '');
@@ -273,15 +369,4 @@ function rawToText(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
-}
-
-function toFakeSocket(client: WebSocket): FakeSocket {
-  return {
-    send: (text) => {
-      if (client.readyState === WebSocket.OPEN) client.send(text);
-    },
-    close: (code, reason) => client.close(code, reason),
-    onMessage: (listener) => client.on('message', (data) => listener(rawToText(data))),
-    onClose: (listener) => client.on('close', () => listener()),
-  };
 }

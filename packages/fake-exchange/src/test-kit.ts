@@ -35,6 +35,7 @@ export function socketPair(): { socket: FakeSocket; sent: string[]; receive: (te
   const listeners: { message?: (text: string) => void; close?: () => void } = {};
   const socket: FakeSocket = {
     send: (text) => sent.push(text),
+    sendPrice: (text) => sent.push(text),
     close: () => listeners.close?.(),
     onMessage: (listener) => (listeners.message = listener),
     onClose: (listener) => (listeners.close = listener),

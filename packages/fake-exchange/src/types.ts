@@ -12,19 +12,30 @@
  */
 
 export type Fault =
-  /** Answer every request with this HTTP status (and a plausible error body for the exchange). */
+  /**
+   * Answer every request with this HTTP status (and a plausible error body for the exchange).
+   * Streams: open connections are closed (1013 for 429 and 5xx, else 1008) and new ones refused
+   * at the handshake with the same status and body.
+   */
   | { readonly kind: 'status'; readonly status: number; readonly retryAfterSeconds?: number }
-  /** Answer 200 with a body that is not JSON. */
+  /** Answer 200 with a body that is not JSON; streams send such text instead of every frame. */
   | { readonly kind: 'garbage' }
-  /** Answer 200 with JSON of the wrong shape (as if the exchange changed its API). */
+  /** Answer 200 with JSON of the wrong shape (as if the exchange changed its API); stream pushes too. */
   | { readonly kind: 'schema' }
-  /** Report the price as "0". */
+  /** Report the price as "0" (REST and stream). */
   | { readonly kind: 'zero' }
-  /** Report a negative price. */
+  /** Report a negative price (REST and stream). */
   | { readonly kind: 'negative' }
-  /** Accept the request and never answer (until the fault is cleared or the server stops). */
+  /**
+   * Accept the request and never answer (until the fault is cleared or the server stops). Streams:
+   * open connections go silent (no prices, no answers, no pongs) and handshakes are never answered.
+   */
   | { readonly kind: 'hang' }
-  /** Close WebSocket connections at once after they open (streams only). */
+  /** Streams only: cut every connection without a close frame, and each new one right after it opens. */
+  | { readonly kind: 'drop' }
+  /** Streams only: connections stay open and answer subscriptions, pings and heartbeats, but send no prices. */
+  | { readonly kind: 'freeze' }
+  /** The older name of `drop`. */
   | { readonly kind: 'ws-drop' };
 
 /** The controllable market every handler reads from. */
@@ -60,7 +71,10 @@ export interface FakeHttpResponse {
 
 /** Minimal view of a server-side WebSocket, so handlers need no `ws` import. */
 export interface FakeSocket {
+  /** Sends a frame that carries no price: greetings, acks, errors, pongs, heartbeats. */
   send(text: string): void;
+  /** Sends a price (a push or a subscription snapshot); the server holds these back under `freeze`. */
+  sendPrice(text: string): void;
   close(code?: number, reason?: string): void;
   onMessage(listener: (text: string) => void): void;
   onClose(listener: () => void): void;
@@ -75,7 +89,10 @@ export interface ExchangeHandler {
    * `{code:-1003,msg}` for 429). Without it the server sends a generic JSON body.
    */
   errorBody?(status: number): unknown;
-  /** Serves one WebSocket connection at `/<id><wsPath>`. */
+  /**
+   * Serves one WebSocket connection at `/<id><wsPath>`. Prices go out with `sendPrice`, everything
+   * else with `send`; the server applies the stream side of every fault but schema/zero/negative.
+   */
   readonly ws?: {
     readonly path: string;
     onConnection(socket: FakeSocket, market: Market, url: URL): void;

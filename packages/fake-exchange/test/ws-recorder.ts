@@ -55,6 +55,14 @@ export class WsRecorder {
     });
   }
 
+  /** Sends a WebSocket ping frame; resolves when its pong arrives. */
+  ping(): Promise<void> {
+    return new Promise((resolve) => {
+      this.socket.once('pong', () => resolve());
+      this.socket.ping();
+    });
+  }
+
   close(): void {
     this.socket.close();
   }

@@ -10,6 +10,7 @@ import {
   pairBySymbol,
   parseFrame,
   sendJson,
+  sendPriceJson,
   SubscriptionBook,
   type MarketPair,
 } from '../exchange-kit.js';
@@ -54,14 +55,15 @@ export function createBinanceExchange(): ExchangeHandler {
           sendJson(socket, { result: null, id: frame.id ?? null });
           if (frame.method !== 'SUBSCRIBE') return;
           for (const pair of market.pairs(ID).filter((p) => params.includes(streamOf(p)))) {
-            sendJson(socket, miniTicker(market, pair));
+            sendPriceJson(socket, miniTicker(market, pair));
           }
         });
       },
     },
     onPriceChange(base, quote, _price, market) {
       const pair = { base, quote };
-      for (const socket of streams.subscribers(streamOf(pair))) sendJson(socket, miniTicker(market, pair));
+      for (const socket of streams.subscribers(streamOf(pair)))
+        sendPriceJson(socket, miniTicker(market, pair));
     },
   };
 }

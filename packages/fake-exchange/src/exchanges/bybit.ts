@@ -9,6 +9,7 @@ import {
   pairBySymbol,
   parseFrame,
   sendJson,
+  sendPriceJson,
   SubscriptionBook,
   type MarketPair,
 } from '../exchange-kit.js';
@@ -32,7 +33,13 @@ export function createBybitExchange(): ExchangeHandler {
 
   const pushTicker = (socket: FakeSocket, market: Market, pair: MarketPair): void => {
     const data = { symbol: symbolOf(pair), ...tickerFields(market, pair, false) };
-    sendJson(socket, { topic: topicOf(pair), ts: Date.now(), type: 'snapshot', cs: crossSequence++, data });
+    sendPriceJson(socket, {
+      topic: topicOf(pair),
+      ts: Date.now(),
+      type: 'snapshot',
+      cs: crossSequence++,
+      data,
+    });
   };
 
   return {

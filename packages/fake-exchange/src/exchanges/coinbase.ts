@@ -10,6 +10,7 @@ import {
   pairBySymbol,
   parseFrame,
   sendJson,
+  sendPriceJson,
   type MarketPair,
 } from '../exchange-kit.js';
 import type { ExchangeHandler, FakeSocket, Market } from '../types.js';
@@ -28,18 +29,19 @@ interface Connection {
 export function createCoinbaseExchange(): ExchangeHandler {
   const connections = new Map<FakeSocket, Connection>();
 
-  const send = (socket: FakeSocket, channel: string, events: unknown[]): void => {
+  const send = (socket: FakeSocket, channel: string, events: unknown[], price = false): void => {
     const connection = connections.get(socket);
     if (!connection) return;
     const sequence_num = connection.sequence++;
-    sendJson(socket, { channel, client_id: '', timestamp: new Date().toISOString(), sequence_num, events });
+    const message = { channel, client_id: '', timestamp: new Date().toISOString(), sequence_num, events };
+    (price ? sendPriceJson : sendJson)(socket, message);
   };
   const pushTicker = (
     socket: FakeSocket,
     market: Market,
     pair: MarketPair,
     type: 'snapshot' | 'update',
-  ): void => send(socket, 'ticker', [{ type, tickers: [ticker(market, pair)] }]);
+  ): void => send(socket, 'ticker', [{ type, tickers: [ticker(market, pair)] }], true);
 
   return {
     id: ID,

@@ -9,6 +9,7 @@ import {
   json,
   parseFrame,
   sendJson,
+  sendPriceJson,
   SubscriptionBook,
   type MarketPair,
 } from '../exchange-kit.js';
@@ -52,7 +53,7 @@ export function createCryptocompareExchange(): ExchangeHandler {
     onPriceChange(base, quote, _price, market) {
       const pair = { base, quote };
       for (const socket of channels.subscribers(channelOf(pair)))
-        sendJson(socket, aggregateIndex(market, pair));
+        sendPriceJson(socket, aggregateIndex(market, pair));
     },
   };
 }
@@ -103,7 +104,7 @@ function onClientFrame(socket: FakeSocket, market: Market, channels: Subscriptio
     } else if (frame.action === 'SubAdd') {
       channels.add(socket, sub);
       sendJson(socket, { TYPE: '16', MESSAGE: 'SUBSCRIBECOMPLETE', SUB: sub });
-      sendJson(socket, aggregateIndex(market, { base, quote }));
+      sendPriceJson(socket, aggregateIndex(market, { base, quote }));
     } else {
       channels.remove(socket, sub);
       sendJson(socket, { TYPE: '17', MESSAGE: 'UNSUBSCRIBECOMPLETE', SUB: sub });

@@ -11,6 +11,7 @@ import {
   pairBySymbol,
   parseFrame,
   sendJson,
+  sendPriceJson,
   SubscriptionBook,
   type MarketPair,
 } from '../exchange-kit.js';
@@ -66,7 +67,8 @@ export function createFinnhubExchange(): ExchangeHandler {
         v: 0.01,
         c: null,
       };
-      for (const socket of symbols.subscribers(symbol)) sendJson(socket, { type: 'trade', data: [trade] });
+      for (const socket of symbols.subscribers(symbol))
+        sendPriceJson(socket, { type: 'trade', data: [trade] });
     },
   };
 }

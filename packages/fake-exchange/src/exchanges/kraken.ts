@@ -11,6 +11,7 @@ import {
   pairBySymbol,
   parseFrame,
   sendJson,
+  sendPriceJson,
   SubscriptionBook,
   type MarketPair,
 } from '../exchange-kit.js';
@@ -164,7 +165,7 @@ function pushTicker(socket: FakeSocket, market: Market, pair: MarketPair, type: 
     change_pct: 0,
     timestamp: new Date().toISOString(),
   };
-  sendJson(socket, { channel: 'ticker', type, data: [data] });
+  sendPriceJson(socket, { channel: 'ticker', type, data: [data] });
 }
 
 function times(): { time_in: string; time_out: string } {

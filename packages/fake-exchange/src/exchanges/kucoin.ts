@@ -10,6 +10,7 @@ import {
   pairBySymbol,
   parseFrame,
   sendJson,
+  sendPriceJson,
   SubscriptionBook,
   type MarketPair,
 } from '../exchange-kit.js';
@@ -38,7 +39,7 @@ export function createKucoinExchange(): ExchangeHandler {
       bestBidSize: '1',
       Time: Date.now(),
     };
-    sendJson(socket, {
+    sendPriceJson(socket, {
       type: 'message',
       topic: `${TICKER_TOPIC}${symbolOf(pair)}`,
       subject: 'trade.ticker',

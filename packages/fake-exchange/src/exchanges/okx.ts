@@ -9,6 +9,7 @@ import {
   pairBySymbol,
   parseFrame,
   sendJson,
+  sendPriceJson,
   SubscriptionBook,
   type MarketPair,
 } from '../exchange-kit.js';
@@ -88,7 +89,10 @@ export function createOkxExchange(): ExchangeHandler {
 }
 
 function pushTicker(socket: FakeSocket, market: Market, pair: MarketPair): void {
-  sendJson(socket, { arg: { channel: 'tickers', instId: instIdOf(pair) }, data: [ticker(market, pair)] });
+  sendPriceJson(socket, {
+    arg: { channel: 'tickers', instId: instIdOf(pair) },
+    data: [ticker(market, pair)],
+  });
 }
 
 function ticker(market: Market, pair: MarketPair): Record<string, string> {
