@@ -10,3 +10,4 @@ export * from './victoria-metrics.js';
 export * from './anvil.js';
 export * from './prometheus-text.js';
 export * from './run-script-launch.js';
+export * from './raw-http.js';

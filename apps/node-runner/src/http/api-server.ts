@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@oracle/logger';
 import type { Registry } from 'prom-client';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from '../status-page/page-assets.js';
@@ -28,9 +28,21 @@ export interface ApiServer {
 }
 
 /**
+ * The API reads no request body (GET and HEAD only); a request declaring a longer one is answered
+ * 413 from its headers and its connection closed, so nobody holds a connection open by promising
+ * gigabytes. Smaller bodies of other methods get their 405.
+ */
+export const MAX_REQUEST_BODY_BYTES = 1_024;
+
+/**
  * The node's HTTP API (node:http, GET only): `/health` (liveness and readiness), `/status` (peers
  * and per-feed protocol state), `/metrics` (Prometheus text), and with `don` the DON status page
  * (`/`, `/status-page.js`, `/status-page.css`, `/don`). Meant for 127.0.0.1.
+ *
+ * Request targets: origin-form (`/status?x`, its path taken as written, so `//x` is the path `//x`,
+ * not the host `x`) and valid http(s) absolute-form (`http://any-host/status`, served by its path,
+ * as RFC 9112 asks of servers); anything else (`http://[::1/x`, `*`, `host:443`) is answered 400.
+ * Every answer of the API itself is JSON, malformed requests included (Node's `clientError`).
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const server = createServer((request, response) => {
@@ -40,6 +52,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       else response.destroy();
     });
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+    answerClientError(error, socket, options.logger),
+  );
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -57,7 +72,12 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  if (declaredBodyBytes(request) > MAX_REQUEST_BODY_BYTES) {
+    const error = `request body over ${MAX_REQUEST_BODY_BYTES} bytes`;
+    return send(response, 413, { error }, { connection: 'close' });
+  }
+  const path = targetPath(request.url ?? '');
+  if (path === undefined) return send(response, 400, { error: 'malformed request target' });
   if (request.method !== 'GET' && request.method !== 'HEAD')
     return send(response, 405, { error: 'method not allowed' });
   switch (path) {
@@ -84,6 +104,57 @@ async function handle(
     return;
   }
   return send(response, 404, { error: `no route ${path}` });
+}
+
+/** The request's Content-Length (0 without one; Node refuses a malformed one before we see it). */
+function declaredBodyBytes(request: IncomingMessage): number {
+  const length = request.headers['content-length'];
+  return length === undefined ? 0 : Number(length);
+}
+
+/**
+ * The path of an origin-form (`/status?x`) or http(s) absolute-form (`http://host/status`) request
+ * target; undefined for anything else or a target that does not parse. An origin-form target is
+ * appended to a fixed origin rather than resolved against it, so `//x` stays a path.
+ */
+export function targetPath(target: string): string | undefined {
+  const url = target.startsWith('/')
+    ? `http://localhost${target}`
+    : /^https?:\/\//i.test(target)
+      ? target
+      : undefined;
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Node's `clientError` (a request it could not parse, headers too large, a timeout): a JSON answer
+ * and a closed connection, in place of Node's bare `HTTP/1.1 400 Bad Request`. Logged at debug:
+ * any client can cause it.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket, logger: Logger): void {
+  logger.debug({ code: error.code, reason: error.message }, 'Malformed HTTP request');
+  // A reset peer cannot be answered; a socket with a response under way cannot take a second one.
+  const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (error.code === 'ECONNRESET' || !socket.writable || busy) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
+  const body = json({ error: reason.toLowerCase() });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The page loads nothing but its own files and `/don`, and no other site may frame it. */
@@ -113,9 +184,19 @@ async function statusPage(
   }
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(json(body));
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const text = json(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
 }
 
 /** JSON with bigints as decimal strings. */
