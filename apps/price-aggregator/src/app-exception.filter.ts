@@ -13,7 +13,10 @@ export interface ErrorBody {
   readonly message: string;
 }
 
-/** Every error leaves as the reference's JSON `{statusCode, timestamp, message}`. */
+/**
+ * Every error leaves as the reference's JSON `{statusCode, timestamp, message}`; one Express or
+ * Nest never reach is answered alike by http-guard.ts.
+ */
 @Catch()
 export class AppExceptionFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -35,6 +38,11 @@ export function errorBody(exception: unknown, logger: Logger): ErrorBody {
 function describe(exception: unknown): { statusCode: number; message: string } {
   if (exception instanceof QuoteError) return { statusCode: exception.status, message: exception.message };
   if (exception instanceof HttpException) {
+    // Express's body-parser and path decoding fail with V8's message, which quotes the request.
+    if (exception.cause instanceof SyntaxError)
+      return { statusCode: exception.getStatus(), message: 'request body is not valid JSON' };
+    if (exception.cause instanceof URIError)
+      return { statusCode: exception.getStatus(), message: 'malformed percent-encoding in the path' };
     const body = exception.getResponse();
     const message =
       typeof body === 'object' && body !== null && 'message' in body

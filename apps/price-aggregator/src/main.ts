@@ -16,6 +16,7 @@ import {
 import { notifyReady } from '@oracle/core';
 import { createLogger } from '@oracle/logger';
 import { AppModule } from './app.module.js';
+import { guardHttpServer, MAX_REQUEST_BODY_BYTES } from './http-guard.js';
 import { NestJsonLogger } from './nest-logger.js';
 import { HotRoutes, serveHotRoutesFirst } from './quotes/hot-routes.js';
 
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
     logger: new NestJsonLogger(logger.child({ component: 'nest' })),
   });
   app.set('etag', false); // answers change every few seconds; hashing each one is wasted work
+  app.useBodyParser('json', { limit: MAX_REQUEST_BODY_BYTES });
   serveHotRoutesFirst(app.getHttpServer(), app.get(HotRoutes));
+  guardHttpServer(app.getHttpServer(), logger.child({ component: 'http' }));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port, config.host);
   logger.info(

@@ -8,7 +8,7 @@
  * A repeated batch request costs a map lookup of its query string and, while the cache has not
  * changed, no allocation beyond Node's own request and response objects.
  */
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from '@oracle/logger';
 import { errorBody } from '../app-exception.filter.js';
@@ -92,11 +92,16 @@ export class HotRoutes {
   }
 }
 
-/** Offers every request of `server` to `hot` first; the listeners it had (Nest's Express app) get the rest. */
+/**
+ * Offers every request of `server` to `hot` first; the listeners it had (Nest's Express app) get the
+ * rest, with the final handler a guard in front may pass (see http-guard.ts).
+ */
 export function serveHotRoutesFirst(server: Server, hot: HotRoutes): void {
-  const others = server.listeners('request') as RequestListener[];
+  const others = server.listeners('request') as Array<
+    (req: IncomingMessage, res: ServerResponse, done?: unknown) => void
+  >;
   server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!hot.handle(req, res)) for (const listener of others) listener.call(server, req, res);
+  server.on('request', (req: IncomingMessage, res: ServerResponse, done?: unknown) => {
+    if (!hot.handle(req, res)) for (const listener of others) listener.call(server, req, res, done);
   });
 }
