@@ -333,6 +333,43 @@ const cases: BadCase[] = [
     message: /absolute path/,
   },
   {
+    name: 'a secret file outside spSecretsDir (absolute)',
+    changes: { 'solution.faucetPrivateKey': { file: '/etc/shadow' } },
+    path: 'solution.faucetPrivateKey.file',
+    message: /^"\/etc\/shadow" is outside spSecretsDir \(\/sp\/secrets\): secret files must lie under it/,
+  },
+  {
+    name: 'a secret file escaping spSecretsDir with ../',
+    changes: { [`${p}.sources.cryptocompare`]: { apiKey: { file: 'api-keys/../../../etc/passwd' } } },
+    path: `${p}.sources.cryptocompare.apiKey.file`,
+    message: /is outside spSecretsDir/,
+  },
+  {
+    name: 'a secret file that is spSecretsDir itself',
+    changes: { 'solution.nodes.keystorePassword': { file: '/sp/secrets/' } },
+    path: 'solution.nodes.keystorePassword.file',
+    message: /is outside spSecretsDir/,
+  },
+  {
+    name: 'a secrets-dir look-alike',
+    changes: { 'solution.faucetPrivateKey': { file: '/sp/secrets-old/faucet' } },
+    path: 'solution.faucetPrivateKey.file',
+    message: /is outside spSecretsDir/,
+  },
+  {
+    name: 'a proxy URL with a password in clear',
+    changes: { [`${p}.proxy`]: 'http://user:hunter2@proxy.example.com:3128' },
+    path: `${p}.proxy`,
+    message:
+      /^a proxy URL must not hold credentials in clear: put the whole URL .* \{"file": "<path>"\}, or use \{"env": "<VARIABLE>"\}$/,
+  },
+  {
+    name: "a source's own proxy URL with credentials",
+    changes: { [`${p}.sources.kraken.useProxy`]: 'https://token@proxy.example.com' },
+    path: `${p}.sources.kraken.useProxy`,
+    message: /must not hold credentials in clear/,
+  },
+  {
     name: 'metrics push enabled with nowhere to push',
     changes: { [`${p}.metricsPush.enabled`]: true },
     path: `${p}.metricsPush.url`,
@@ -377,6 +414,34 @@ describe('bad configurations', () => {
       'solution.extra',
       'solution.totalNodes',
     ]);
+  });
+
+  it('never echoes a proxy password', () => {
+    const config = withChange(
+      withChange(minimalConfiguration(), 'solution.priceAggregatorConfig.proxy', 'http://u:pr0xy-pa55@p:1'),
+      'solution.priceAggregatorConfig.sources.okx.useProxy',
+      'http://u:pr0xy-pa55@p:2',
+    );
+
+    const result = validateConfiguration(config);
+
+    expect(result.ok ? [] : result.error.map((problem) => problem.path)).toHaveLength(2);
+    expect(JSON.stringify(result)).not.toContain('pr0xy-pa55');
+  });
+
+  it('takes proxies without credentials, proxies as secret references, and secret files under spSecretsDir', () => {
+    const changes: Record<string, Json> = {
+      'solution.priceAggregatorConfig.proxy': { env: 'HTTPS_PROXY_URL' },
+      'solution.priceAggregatorConfig.sources.okx.useProxy': { file: 'proxies/okx' },
+      'solution.priceAggregatorConfig.sources.kraken.useProxy': 'http://proxy.internal:3128',
+      'solution.priceAggregatorConfig.sources.binance.useProxy': true,
+      'solution.faucetPrivateKey': { file: '/sp/secrets/faucet/key' },
+      'solution.nodes.keystorePassword': { file: 'nodes/../keystore-password' },
+    };
+    let config: object = minimalConfiguration();
+    for (const [key, value] of Object.entries(changes)) config = withChange(config, key, value);
+
+    expect(validateConfiguration(config)).toMatchObject({ ok: true });
   });
 
   it('never echoes a plain-text secret', () => {

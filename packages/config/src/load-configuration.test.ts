@@ -41,7 +41,8 @@ async function exampleSetup(): Promise<{ path: string; env: Record<string, strin
   const example = JSON.parse(await readFile(EXAMPLE_PATH, 'utf8')) as { solution: Record<string, unknown> };
   const secretsDir = join(dir, 'secrets');
   example.solution.spSecretsDir = secretsDir;
-  const metricsPasswordFile = join(dir, 'elsewhere', 'metrics-password');
+  // An absolute reference works as long as it lies under spSecretsDir (one outside is refused).
+  const metricsPasswordFile = join(secretsDir, 'metrics', 'password');
   const withAbsoluteMetricsPassword = withChange(
     example,
     'solution.priceAggregatorConfig.metricsPush.basicAuth.password',

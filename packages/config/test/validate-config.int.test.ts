@@ -94,6 +94,24 @@ describe('validate-config', () => {
     expect(code).toBe(1);
   });
 
+  it('refuses a proxy password in clear and a secret file outside spSecretsDir, naming each field', async () => {
+    const path = await writeExample((solution) => {
+      const aggregator = solution.priceAggregatorConfig as Record<string, unknown>;
+      aggregator.proxy = 'http://egress:pr0xy-pa55w0rd@proxy.example.com:3128';
+      solution.faucetPrivateKey = { file: '/etc/shadow' };
+    });
+
+    const { code, stdout, stderr } = run([path], { ORACLE_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD });
+
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n').sort()).toEqual([
+      `solution.faucetPrivateKey.file: "/etc/shadow" is outside spSecretsDir (${join(dir, 'secrets')}): secret files must lie under it; give the path relative to it`,
+      'solution.priceAggregatorConfig.proxy: a proxy URL must not hold credentials in clear: put the whole URL (with user and password) in a file under spSecretsDir and write {"file": "<path>"}, or use {"env": "<VARIABLE>"}',
+    ]);
+    expect(stderr).not.toContain('pr0xy-pa55w0rd');
+    expect(code).toBe(1);
+  });
+
   it('names a missing secret by path and variable, never printing the others', async () => {
     const path = await writeExample();
 

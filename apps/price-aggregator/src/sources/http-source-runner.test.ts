@@ -4,6 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
+import { Secret } from '@oracle/config';
 import { createLogger } from '@oracle/logger';
 import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import { testSourceSettings } from './fixtures/test-source-settings.js';
@@ -44,6 +45,7 @@ describe('HttpSourceRunner', () => {
   let baseUrl: string;
   let proxyUrl: string;
   let proxiedConnects = 0;
+  let proxyAuthorization: string | undefined;
   let answers: Handler[] = [];
   const seen: IncomingMessage[] = [];
   let runner: HttpSourceRunner;
@@ -75,6 +77,7 @@ describe('HttpSourceRunner', () => {
     proxy = createServer();
     proxy.on('connect', (req: IncomingMessage, socket) => {
       proxiedConnects++;
+      proxyAuthorization = req.headers['proxy-authorization'];
       const [host, port] = (req.url ?? '').split(':');
       const upstream = connect(Number(port), host, () => {
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -178,5 +181,16 @@ describe('HttpSourceRunner', () => {
     expect(viaProxy.ok).toBe(true);
     expect(seen[0]?.headers['x-api-key']).toBe('k-123');
     expect(proxiedConnects).toBe(before + 1);
+  });
+
+  it("goes through a source's own proxy given as a secret, with the credentials it holds", async () => {
+    const before = proxiedConnects;
+    const own = new Secret(proxyUrl.replace('http://', 'http://proxy-user:proxy-pass@'));
+    const noGlobalProxy = new HttpSourceRunner(metrics, undefined, quiet, fast);
+    const viaOwnProxy = await noGlobalProxy.fetchQuotes(settings({}, { proxy: own }), [BTC]);
+    noGlobalProxy.close();
+    expect(viaOwnProxy.ok).toBe(true);
+    expect(proxiedConnects).toBe(before + 1);
+    expect(proxyAuthorization).toBe(`Basic ${Buffer.from('proxy-user:proxy-pass').toString('base64')}`);
   });
 });

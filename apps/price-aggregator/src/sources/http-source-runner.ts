@@ -218,7 +218,9 @@ export class HttpSourceRunner {
   private clientFor(source: SourceSettings): HostClient {
     let client = this.clients.get(source.id);
     if (!client) {
-      const proxyUrl = source.proxy === true ? this.globalProxyUrl : source.proxy || undefined;
+      const own = source.proxy; // a URL with credentials is a Secret, revealed only here
+      const proxyUrl =
+        own === true ? this.globalProxyUrl : typeof own === 'object' ? own.reveal() : own || undefined;
       if (source.proxy === true && !proxyUrl)
         this.logger.warn(
           { source: source.id },

@@ -16,7 +16,9 @@ export const secretRefSchema = z
         file: z
           .string()
           .min(1)
-          .describe('Path of a file holding the secret, relative to spSecretsDir or absolute'),
+          .describe(
+            'Path of a file holding the secret, relative to spSecretsDir (an absolute one must lie under it)',
+          ),
       }),
       z.strictObject({
         env: z
@@ -43,6 +45,23 @@ export const portSchema = z.int().min(1).max(65_535);
 export const positiveIntSchema = z.int().positive();
 export const httpUrlSchema = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 export const wsUrlSchema = z.url({ protocol: /^wss?$/, error: 'expected a ws(s) URL' });
+
+/** True for a URL with a user name or password in it (`http://user:pass@host`). */
+function hasCredentials(value: string): boolean {
+  if (!URL.canParse(value)) return false; // not a URL at all: the URL check says so
+  const url = new URL(value);
+  return url.username !== '' || url.password !== '';
+}
+
+/**
+ * An http(s) proxy URL without credentials: the configuration file is not a place for secrets. A
+ * proxy that needs them is given as a secret reference holding the whole URL (the field's message
+ * says how); the message never repeats the URL.
+ */
+export const proxyUrlSchema = httpUrlSchema.refine((value) => !hasCredentials(value), {
+  error:
+    'a proxy URL must not hold credentials in clear: put the whole URL (with user and password) in a file under spSecretsDir and write {"file": "<path>"}, or use {"env": "<VARIABLE>"}',
+});
 export const addressSchema = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, { error: 'expected a 0x-prefixed 20-byte hex address' });

@@ -5,6 +5,7 @@ import {
   pairSchema,
   portSchema,
   positiveIntSchema,
+  proxyUrlSchema,
   secretRefSchema,
   wsUrlSchema,
 } from './common.js';
@@ -39,7 +40,12 @@ const sourceSchema = z
       .optional()
       .describe('Requests per second to this host; null = unlimited; default per source'),
     maxRetries: z.int().min(0).max(10).default(3),
-    useProxy: z.union([z.boolean(), httpUrlSchema]).default(false),
+    useProxy: z
+      .union([z.boolean(), proxyUrlSchema, secretRefSchema])
+      .describe(
+        "true = the global proxy; or this source's own proxy URL (a secret reference when it holds credentials)",
+      )
+      .prefault(false),
     maxBatchSize: positiveIntSchema.optional().describe('Pairs per batch request; default per source'),
     stream: streamSchema.prefault({}),
   })
@@ -95,9 +101,11 @@ export const priceAggregatorConfigSchema = z.strictObject({
   logger: z.strictObject({ level: logLevelSchema.default('info') }).prefault({}),
   metricsPush: metricsPushSchema.prefault({}),
   proxy: z
-    .union([httpUrlSchema, secretRefSchema])
+    .union([proxyUrlSchema, secretRefSchema])
     .optional()
-    .describe('HTTP(S) proxy for sources with useProxy: true'),
+    .describe(
+      'HTTP(S) proxy for sources with useProxy: true; a secret reference holding the URL when it has credentials',
+    ),
   cache: z.strictObject({ defaultTtlMs: positiveIntSchema.default(300_000) }).prefault({}),
   refetch: z
     .strictObject({

@@ -3,6 +3,7 @@ import { enabledSourceIds, sourceSettings } from './aggregator-sources.js';
 import { resolveFeedSources } from './feeds.js';
 import { defaultFaultTolerance } from './ocr.js';
 import type { PairSource } from './price-aggregator.js';
+import { secretFileFindings } from './secret-files.js';
 import type { SolutionFields } from './solution.js';
 import { SOURCE_CONFIG_KEYS, SOURCES_REQUIRING_API_KEY, type SourceId } from './sources.js';
 
@@ -23,6 +24,7 @@ function* solutionFindings(s: SolutionFields): Generator<Finding> {
   yield* portFindings(s);
   yield* aggregatorFindings(s);
   yield* feedFindings(s);
+  yield* secretFileFindings(s);
   if (s.postgres.passwords && s.postgres.passwords.length !== s.totalNodes) {
     yield {
       path: ['postgres', 'passwords'],
