@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { sleep } from '@oracle/core';
 import { jsonRpc } from './json-rpc.js';
+import { writePrivateFile } from './private-file.js';
 
 export interface Helper {
   readonly name: string;
@@ -63,6 +64,10 @@ export interface LocalChain extends Helper {
  * anvil on 127.0.0.1:`port`, chain id 1337 (libocr's private-testnet id: no minimum timings). It
  * mines each transaction at once, so deploying and configuring the feeds takes no block waits;
  * `setBlockTime` then gives it a steady block rhythm like a real chain.
+ *
+ * `<stateDir>/anvil.json` holds the dev accounts' private keys (the first is the local faucet's):
+ * it is created 0600 before anvil starts, replacing any earlier one, and anvil rewrites it in place,
+ * so it is never readable by others.
  */
 export async function startLocalChain(port: number, stateDir: string): Promise<LocalChain> {
   const require = createRequire(import.meta.url);
@@ -79,6 +84,7 @@ export async function startLocalChain(port: number, stateDir: string): Promise<L
     '--config-out',
     configOut,
   ];
+  await writePrivateFile(configOut);
   const { child, helper } = spawnHelper('anvil', binary, args);
   const rpcUrl = `http://127.0.0.1:${port}`;
   try {

@@ -30,6 +30,7 @@ import { SOURCE_IDS } from '@oracle/config';
 import { LocalRunner, StopRequestedError } from '@oracle/s6-runner';
 import { LOCAL_SECRET_FILES, localConfiguration } from '../local-configuration.js';
 import { startLocalChain, startMarketReplay, type Helper } from '../local-helpers.js';
+import { writeSecretFile } from '../private-file.js';
 import { aggregatedPrices, formatStatus, latestRound, type FeedStatus } from '../stack-status.js';
 
 const began = Date.now();
@@ -64,11 +65,9 @@ interface LocalConfiguration {
   };
 }
 
-async function writeSecret(file: string, value: string): Promise<void> {
-  const path = join(secretsDir, file);
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFile(path, `${value}\n`, { mode: 0o600 });
-}
+/** A secret file under the run directory's secrets/: 0600 in 0700 directories, even if it was there before. */
+const writeSecret = (file: string, value: string): Promise<void> =>
+  writeSecretFile(secretsDir, file, `${value}\n`);
 
 /** The node runner's admin CLI on the local configuration; returns its JSON answer. */
 function admin(...args: string[]): Promise<Array<Record<string, unknown>>> {
