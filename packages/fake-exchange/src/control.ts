@@ -45,16 +45,55 @@ export function parseFaultRequest(
   return { source, fault: { kind: 'status', status: (status as number | undefined) ?? 503 } };
 }
 
+export const CONTROL_TIMESTAMP_OFFSET_PATH = '/__control/timestamp-offset';
+
+/**
+ * A timestamp offset request: `{"source": "okx", "offsetMs": -172800000}` stamps okx's prices two
+ * days in the past (`FakeExchange.setTimestampOffset`); `0` or `null` clears it.
+ */
+export function parseTimestampOffsetRequest(
+  body: unknown,
+  exchangeIds: readonly string[],
+): { source: string; offsetMs: number } | { error: string } {
+  const { source, offsetMs } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof source !== 'string' || !exchangeIds.includes(source))
+    return { error: `source must be one of ${exchangeIds.join(', ')}` };
+  if (offsetMs === null) return { source, offsetMs: 0 };
+  if (!Number.isSafeInteger(offsetMs)) return { error: 'offsetMs must be an integer number of ms, or null' };
+  return { source, offsetMs: offsetMs as number };
+}
+
 /**
  * The control API of a running fake exchange, for tests that drive a whole stack from outside:
- * `POST /__control/fault` sets or clears one source's fault. Answers 204, or 400 naming the
- * problem. Returns false for any other request (the server answers 404).
+ * `POST /__control/fault` sets or clears one source's fault, `POST /__control/timestamp-offset`
+ * its timestamp offset. Answers 204, or 400 naming the problem. Returns false for any other
+ * request (the server answers 404).
  */
 export function handleControlRequest(
   req: IncomingMessage,
   res: ServerResponse,
   exchange: FakeExchange,
 ): boolean {
+  if (
+    req.method === 'POST' &&
+    new URL(req.url ?? '/', 'http://control').pathname === CONTROL_TIMESTAMP_OFFSET_PATH
+  ) {
+    void readJson(req).then((body) => {
+      const parsed = parseTimestampOffsetRequest(body, exchange.exchangeIds);
+      if ('error' in parsed) {
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: parsed.error }));
+        return;
+      }
+      exchange.setTimestampOffset(parsed.source, parsed.offsetMs);
+      res.writeHead(204).end();
+    });
+    return true;
+  }
   if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://control').pathname !== CONTROL_FAULT_PATH)
     return false;
   void readJson(req).then((body) => {

@@ -22,6 +22,9 @@ export function faultedPrice(market: Market, source: string, pair: MarketPair): 
   return price === undefined ? undefined : applyPriceFault(price, market.fault(source));
 }
 
+/** The time `source` stamps on its prices now, epoch ms: its clock with its timestamp offset. */
+export const exchangeNow = (market: Market, source: string): number => market.now?.(source) ?? Date.now();
+
 /** Whether the exchange should answer in a changed shape (the `schema` fault). */
 export const hasSchemaFault = (market: Market, source: string): boolean =>
   market.fault(source)?.kind === 'schema';

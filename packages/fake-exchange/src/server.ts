@@ -38,6 +38,7 @@ export class FakeExchange {
   private readonly prices = new Map<string, Map<string, string>>();
   private readonly faults = new Map<string, Fault>();
   private readonly counts = new Map<string, number>();
+  private readonly timestampOffsets = new Map<string, number>();
   private readonly sockets = new Map<string, Set<WebSocket>>();
   private readonly hung = new Map<string, Set<Hung>>();
   private readonly server: Server;
@@ -55,6 +56,7 @@ export class FakeExchange {
         const [base = '', quote = ''] = key.split('/');
         return { base, quote };
       }),
+    now: (source) => Date.now() + (this.timestampOffsets.get(source) ?? 0),
     recordRequest: () => undefined,
   };
 
@@ -168,6 +170,19 @@ export class FakeExchange {
         const [base = '', quote = ''] = key.split('/');
         handler.onPriceChange?.(base, quote, price, this.market);
       }
+  }
+
+  /**
+   * Moves the clock an exchange stamps its prices with by `offsetMs` (negative: in the past, e.g.
+   * `-2 * 86_400_000` serves tickers stamped two days ago; 0 clears). The prices stay current and
+   * the wire format real. Honoured by okx, the handler that stamps through `exchangeNow`.
+   */
+  setTimestampOffset(source: string, offsetMs: number): void {
+    this.handler(source);
+    if (!Number.isFinite(offsetMs))
+      throw new RangeError(`timestamp offset ${offsetMs} is not a number of ms`);
+    if (offsetMs === 0) this.timestampOffsets.delete(source);
+    else this.timestampOffsets.set(source, offsetMs);
   }
 
   /** Upstream HTTP requests received by one exchange, or by all of them. */

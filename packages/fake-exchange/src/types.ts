@@ -47,6 +47,12 @@ export interface Market {
   /** Every pair with a price on this exchange (for "all tickers" endpoints). */
   pairs(source: string): ReadonlyArray<{ base: string; quote: string }>;
   /**
+   * The exchange's clock, epoch ms, for the times it stamps on its prices: now, moved by
+   * `FakeExchange.setTimestampOffset` (e.g. two days back, to serve stale tickers). Read it through
+   * `exchangeNow`; markets without it stamp the real time.
+   */
+  now?(source: string): number;
+  /**
    * Counting is done by the server: it counts every request routed to an exchange (faulted, hung
    * and unknown-path ones too) once, so handlers need not call this and a call changes nothing.
    */

@@ -3,6 +3,7 @@
  * `tickers` channel and the text `ping`/`pong` keep-alive.
  */
 import {
+  exchangeNow,
   faultedPrice,
   hasSchemaFault,
   json,
@@ -112,7 +113,7 @@ function ticker(market: Market, pair: MarketPair): Record<string, string> {
     low24h: price,
     volCcy24h: '0',
     vol24h: '0',
-    ts: String(Date.now()),
+    ts: String(exchangeNow(market, ID)),
     sodUtc0: price,
     sodUtc8: price,
   };
