@@ -121,3 +121,125 @@ describe('aggregate', () => {
     expect(aggregate([], policy, NOW).ok).toBe(false);
   });
 });
+
+describe('aggregate: the sources own timestamps (stale_at_source)', () => {
+  const AT = Date.UTC(2024, 5, 10, 12); // aggregation time
+  const TWO_DAYS_MS = 2 * 86_400_000;
+  /** A quote fresh in the cache, stamped `ageMs` before AT by its source (negative: ahead), bound `maxSourceAgeMs`. */
+  const stamped = (
+    source: SourceId,
+    price: string,
+    ageMs?: number,
+    maxSourceAgeMs = 60_000,
+  ): SourceQuote => ({
+    source,
+    price,
+    receivedAtMs: AT - 10,
+    expiresAtMs: AT + 10_000,
+    ...(ageMs === undefined ? {} : { sourceTimestampMs: AT - ageMs, maxSourceAgeMs }),
+  });
+
+  it('rejects a quote stamped longer ago than its bound, with its timestamp, age and bound, and never counts it', () => {
+    const result = aggregate(
+      [stamped('okx', '100', TWO_DAYS_MS), stamped('binance', '101', 5_000), stamped('kraken', '102')],
+      policy,
+      AT,
+    );
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        price: '101.5',
+        contributors: ['binance', 'kraken'],
+        rejected: [
+          {
+            source: 'okx',
+            price: '100',
+            reason: 'stale_at_source',
+            message: "okx's timestamp 2024-06-08T12:00:00.000Z is 2 d old (bound 60 s)",
+          },
+        ],
+      },
+    });
+  });
+
+  it('holds each source to its own bound, up to the instant the age reaches it', () => {
+    const weekly = 6 * 86_400_000;
+    const result = aggregate(
+      [
+        stamped('frankfurter', '1.08', 5 * 86_400_000, weekly),
+        stamped('okx', '1.081', 59_999),
+        stamped('bybit', '1.082', 60_000),
+      ],
+      policy,
+      AT,
+    );
+    expect(result.ok && result.value.contributors).toEqual(['frankfurter', 'okx']);
+    expect(result.ok && result.value.rejected).toEqual([
+      {
+        source: 'bybit',
+        price: '1.082',
+        reason: 'stale_at_source',
+        message: "bybit's timestamp 2024-06-10T11:59:00.000Z is 60 s old (bound 60 s)",
+      },
+    ]);
+  });
+
+  it('does not believe a timestamp more than 60 s ahead of the clock; a little ahead is fine', () => {
+    const result = aggregate(
+      [
+        stamped('okx', '100', -59_000),
+        stamped('kucoin', '100', -3_600_000),
+        stamped('bybit', '100', -61_000),
+      ],
+      policy,
+      AT,
+    );
+    expect(result.ok && result.value.contributors).toEqual(['okx']);
+    expect(result.ok && result.value.rejected).toEqual([
+      {
+        source: 'kucoin',
+        price: '100',
+        reason: 'stale_at_source',
+        message:
+          "kucoin's timestamp 2024-06-10T13:00:00.000Z is 60 min ahead of this clock (at most 60 s is believed)",
+      },
+      expect.objectContaining({ source: 'bybit', reason: 'stale_at_source' }),
+    ]);
+  });
+
+  it('counts only quotes fresh at their source toward minSources, and keeps them out of the outlier median', () => {
+    const strict = { minSources: 2, maxDeviationPpb: 10_000_000 };
+    const tooFew = aggregate(
+      [stamped('okx', '100', TWO_DAYS_MS), stamped('binance', '100', 1_000)],
+      strict,
+      AT,
+    );
+    expect(tooFew).toMatchObject({
+      ok: false,
+      error: {
+        message: '1 usable quote(s), 2 required',
+        rejected: [{ source: 'okx', reason: 'stale_at_source' }],
+      },
+    });
+    // Two stale quotes far from the live ones would drag the first median and reject the live ones as outliers.
+    const result = aggregate(
+      [
+        stamped('okx', '50', TWO_DAYS_MS),
+        stamped('kucoin', '50', TWO_DAYS_MS),
+        stamped('binance', '100', 1_000),
+        stamped('kraken', '100.5', 1_000),
+      ],
+      strict,
+      AT,
+    );
+    expect(result.ok && result.value).toMatchObject({ price: '100.25', contributors: ['binance', 'kraken'] });
+  });
+
+  it('reports a quote past its cache expiry as stale, whatever its timestamp says', () => {
+    const expired = { ...stamped('okx', '100', TWO_DAYS_MS), expiresAtMs: AT };
+    expect(aggregate([expired], policy, AT)).toMatchObject({
+      ok: false,
+      error: { rejected: [{ source: 'okx', price: '100', reason: 'stale' }] },
+    });
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { err, formatScaled, ok, parseDecimal, type Result, type ScaledDecimal } from '@oracle/core';
 import type { SourceId } from '../sources/price-source.js';
+import { staleAtSource } from './source-age.js';
 
 export interface SourceQuote {
   readonly source: SourceId;
@@ -12,6 +13,10 @@ export interface SourceQuote {
   readonly receivedAtMs: number;
   /** The quote may not be used at or after this instant (its cache TTL). */
   readonly expiresAtMs: number;
+  /** The source's own timestamp of the price, epoch ms, when the source gives one. */
+  readonly sourceTimestampMs?: number | undefined;
+  /** How old `sourceTimestampMs` may be (`sources.<id>.maxSourceAgeMs`); see `staleAtSource`. */
+  readonly maxSourceAgeMs?: number | undefined;
 }
 
 export interface AggregationPolicy {
@@ -21,12 +26,18 @@ export interface AggregationPolicy {
   readonly maxDeviationPpb: number;
 }
 
-export type RejectionReason = 'stale' | 'non_positive' | 'outlier';
+/**
+ * `stale`: past its cache expiry; `stale_at_source`: the source's own timestamp is older than the
+ * source's bound, or too far ahead of our clock to be believed; `non_positive`; `outlier`.
+ */
+export type RejectionReason = 'stale' | 'stale_at_source' | 'non_positive' | 'outlier';
 
 export interface RejectedQuote {
   readonly source: SourceId;
   readonly price: string;
   readonly reason: RejectionReason;
+  /** The details where the reason alone does not tell them (`stale_at_source`: the timestamp, its age, the bound). */
+  readonly message?: string;
 }
 
 export interface Aggregate {
@@ -43,7 +54,8 @@ export interface AggregateFailure {
 const PPB = 1_000_000_000n;
 
 /**
- * Drops stale and non-positive quotes, requires `minSources`, takes the median, drops quotes
+ * Drops stale quotes (past their cache expiry, or by their source's own timestamp: see
+ * `staleAtSource`) and non-positive ones, requires `minSources`, takes the median, drops quotes
  * beyond `maxDeviationPpb` of it, requires `minSources` again and returns the median of the rest.
  * An even count yields the exact mean of the two middle values.
  */
@@ -56,8 +68,16 @@ export function aggregate(
   const usable: Array<{ quote: SourceQuote; value: ScaledDecimal }> = [];
   for (const quote of quotes) {
     const value = parseDecimal(quote.price);
+    const staleBySource = staleAtSource(quote, nowMs);
     if (quote.expiresAtMs <= nowMs)
       rejected.push({ source: quote.source, price: quote.price, reason: 'stale' });
+    else if (staleBySource !== undefined)
+      rejected.push({
+        source: quote.source,
+        price: quote.price,
+        reason: 'stale_at_source',
+        message: staleBySource,
+      });
     else if (!value || value.units <= 0n)
       rejected.push({ source: quote.source, price: quote.price, reason: 'non_positive' });
     else usable.push({ quote, value });

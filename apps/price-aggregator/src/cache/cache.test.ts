@@ -48,6 +48,27 @@ describe('QuoteCache', () => {
     expect(changed).toEqual([true, false, false, true, true, true, true, true, false]);
   });
 
+  it("keeps a quote's source timestamp and bound, and changes its version when the quote turns stale at its source", () => {
+    const clock = new Clock(Date.UTC(2024, 5, 10, 12));
+    const cache = new QuoteCache(clock.now);
+    const stampedAt = clock.ms - 10_000;
+    const quote = { pair: BTC, price: '1', sourceTimestampMs: stampedAt };
+    expect(cache.put('okx', quote, 600_000, 'stream', 60_000)).toMatchObject({
+      sourceTimestampMs: stampedAt,
+      maxSourceAgeMs: 60_000,
+    });
+    cache.put('binance', { pair: BTC, price: '1' }, 600_000, 'rest', 60_000);
+    expect(cache.get(quoteSlot('binance', BTC))).not.toHaveProperty('maxSourceAgeMs');
+    const before = cache.version;
+    clock.ms += 49_999;
+    expect(cache.version).toBe(before);
+    clock.ms += 1; // okx's quote is 60 s old by okx's clock: aggregates built before no longer hold
+    const turned = cache.version;
+    expect(turned).not.toBe(before);
+    clock.ms += 500_000;
+    expect(cache.version).toBe(turned);
+  });
+
   it('restarts the TTL on every write and tells listeners', () => {
     const clock = new Clock();
     const cache = new QuoteCache(clock.now);

@@ -2,6 +2,7 @@
  * Latest quote per (source, pair), each with its own expiry. An entry is never served at or past
  * its expiry: reading it evicts it. Listeners hear about every write (REST or stream).
  */
+import { sourceAgeChangesAtMs } from '../aggregation/source-age.js';
 import { pairKey, type Pair, type SourceId, type SourcePrice } from '../sources/price-source.js';
 
 export interface CachedQuote {
@@ -10,7 +11,10 @@ export interface CachedQuote {
   readonly price: string;
   readonly receivedAtMs: number;
   readonly expiresAtMs: number;
+  /** The source's own timestamp of the price, epoch ms, when the source gives one. */
   readonly sourceTimestampMs?: number;
+  /** The source's bound on the age of `sourceTimestampMs` (`sources.<id>.maxSourceAgeMs`), as written. */
+  readonly maxSourceAgeMs?: number;
   readonly via: 'rest' | 'stream';
 }
 
@@ -35,27 +39,45 @@ export class QuoteCache {
   private readonly entries = new Map<string, CachedQuote>();
   private readonly listeners = new Set<CacheListener>();
   private changes = 0;
+  /** When the earliest entry turns stale by its source's timestamp (see `sourceAgeChangesAtMs`), if any may. */
+  private sourceAgeCheckAtMs = Number.POSITIVE_INFINITY;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Changes with every write and removal: whatever was built from the cache at one version still holds while it stays. */
+  /**
+   * Changes with every write and removal, and when a cached quote turns stale by its source's own
+   * timestamp: whatever was built from the cache at one version still holds while it stays.
+   */
   get version(): number {
+    if (this.sourceAgeCheckAtMs <= this.now()) this.passSourceAgeChange();
     return this.changes;
   }
 
-  put(source: SourceId, quote: SourcePrice, ttlMs: number, via: CachedQuote['via']): CachedQuote {
+  /** Caches a quote for `ttlMs`; `maxSourceAgeMs` is the source's bound on the age of its timestamp. */
+  put(
+    source: SourceId,
+    quote: SourcePrice,
+    ttlMs: number,
+    via: CachedQuote['via'],
+    maxSourceAgeMs?: number,
+  ): CachedQuote {
     const receivedAtMs = this.now();
+    const stamped = quote.sourceTimestampMs !== undefined;
     const entry: CachedQuote = {
       source,
       pair: quote.pair,
       price: quote.price,
       receivedAtMs,
       expiresAtMs: receivedAtMs + ttlMs,
-      ...(quote.sourceTimestampMs === undefined ? {} : { sourceTimestampMs: quote.sourceTimestampMs }),
+      ...(stamped ? { sourceTimestampMs: quote.sourceTimestampMs } : {}),
+      ...(stamped && maxSourceAgeMs !== undefined ? { maxSourceAgeMs } : {}),
       via,
     };
     this.entries.set(cacheKey(source, quote.pair), entry);
     this.changes++;
+    const ageChangesAtMs = sourceAgeChangesAtMs(entry, receivedAtMs);
+    if (ageChangesAtMs !== undefined && ageChangesAtMs < this.sourceAgeCheckAtMs)
+      this.sourceAgeCheckAtMs = ageChangesAtMs;
     for (const listener of this.listeners) listener(entry);
     return entry;
   }
@@ -97,5 +119,17 @@ export class QuoteCache {
   onUpdate(listener: CacheListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** A cached quote's standing by its source's timestamp has changed: a new version, and the next such instant. */
+  private passSourceAgeChange(): void {
+    const now = this.now();
+    this.changes++;
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of this.entries.values()) {
+      const at = sourceAgeChangesAtMs(entry, now);
+      if (at !== undefined && at < next) next = at;
+    }
+    this.sourceAgeCheckAtMs = next;
   }
 }

@@ -152,7 +152,15 @@ export class QuoteFetcher {
         key,
         'error' in result
           ? err(result.error)
-          : ok(cache.put(source.id, result, timing.ttlMs(source.id, result.pair), 'rest')),
+          : ok(
+              cache.put(
+                source.id,
+                result,
+                timing.ttlMs(source.id, result.pair),
+                'rest',
+                source.maxSourceAgeMs,
+              ),
+            ),
       );
     }
     for (const pair of pairs) {

@@ -281,6 +281,8 @@ export class QuotesService {
           price: entry.price,
           receivedAtMs: entry.receivedAtMs,
           expiresAtMs: entry.expiresAtMs,
+          sourceTimestampMs: entry.sourceTimestampMs,
+          maxSourceAgeMs: entry.maxSourceAgeMs,
         });
       } else {
         rejected.push(

@@ -78,6 +78,12 @@ export interface HttpSourceDefinition<TResponse = unknown> {
   readonly defaultBaseUrl: string;
   /** Default requests per second towards the host (null = no limit). */
   readonly defaultRps: number | null;
+  /**
+   * How old the source's own timestamp of a quote (`sourceTimestampMs`, REST and stream alike) may be
+   * before the quote stops counting in aggregates (`stale_at_source`); overridden by
+   * `sources.<id>.maxSourceAgeMs`. Each definition says why its value.
+   */
+  readonly defaultMaxSourceAgeMs: number;
   /** How many pairs one request may carry; 1 = no batching. */
   readonly maxBatchSize: number;
   /**

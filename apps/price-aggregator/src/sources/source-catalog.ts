@@ -29,6 +29,8 @@ export interface SourceSettings {
   readonly wsUrl: string | undefined;
   readonly maxBatchSize: number;
   readonly rps: number | null;
+  /** `sources.<key>.maxSourceAgeMs`, else the definition's default: the bound on a quote's own timestamp. */
+  readonly maxSourceAgeMs: number;
   readonly context: SourceContext;
   /** `useProxy`: a URL, true (the global proxy) or false. */
   readonly proxy: SourceConfig['useProxy'];
@@ -77,6 +79,7 @@ function settingsOf(module: PriceSourceModule, config: AggregatorConfig): Source
     wsUrl: sourceConfig.wsUrl,
     maxBatchSize: sourceConfig.maxBatchSize ?? module.http.maxBatchSize,
     rps: sourceConfig.rps === undefined ? module.http.defaultRps : sourceConfig.rps,
+    maxSourceAgeMs: sourceConfig.maxSourceAgeMs ?? module.http.defaultMaxSourceAgeMs,
     context: apiKey ? { apiKey, baseUrl } : { baseUrl },
     proxy: sourceConfig.useProxy,
   };

@@ -86,7 +86,14 @@ export class StreamSupervisor {
             if (!registry.get(quoteSlot(source.id, price.pair))) continue;
             const checked = checkedPrice(source.id, price);
             if ('error' in checked) metrics.sourceErrors.inc({ source: source.id, kind: checked.error.kind });
-            else cache.put(source.id, checked, timing.ttlMs(source.id, checked.pair), 'stream');
+            else
+              cache.put(
+                source.id,
+                checked,
+                timing.ttlMs(source.id, checked.pair),
+                'stream',
+                source.maxSourceAgeMs,
+              );
           }
         },
         error: (error) => metrics.sourceErrors.inc({ source: source.id, kind: error.kind }),

@@ -30,6 +30,11 @@ const sourceSchema = z
     staleTriggerBeforeExpiry: positiveIntSchema
       .optional()
       .describe('ms before expiry to refetch; default refetch.staleTriggerBeforeExpiry'),
+    maxSourceAgeMs: positiveIntSchema
+      .optional()
+      .describe(
+        "A quote whose own timestamp (the source's time of the price) is older than this never counts in an aggregate (stale_at_source); default per source",
+      ),
     timeoutMs: positiveIntSchema.default(10_000),
     maxConcurrent: positiveIntSchema.default(10),
     rps: z

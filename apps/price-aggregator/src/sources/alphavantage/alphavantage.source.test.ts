@@ -76,3 +76,37 @@ describe('alphavantage responses', () => {
     ).toBe(false);
   });
 });
+
+describe('alphavantage source timestamp', () => {
+  const withRefreshed = (refreshed: unknown, zone: unknown = 'UTC') => ({
+    'Realtime Currency Exchange Rate': {
+      ...rateFiat['Realtime Currency Exchange Rate'],
+      '6. Last Refreshed': refreshed,
+      '7. Time Zone': zone,
+    },
+  });
+
+  it('stamps quotes with "6. Last Refreshed" (UTC), bounded to 4 days by default (forex closes)', () => {
+    expect(results(withRefreshed('2024-03-22 20:59:58'), pair('EUR', 'USD'))[0]).toMatchObject({
+      sourceTimestampMs: Date.UTC(2024, 2, 22, 20, 59, 58),
+    });
+    expect(http.defaultMaxSourceAgeMs).toBe(4 * 86_400_000);
+  });
+
+  it('fails the schema on a Last Refreshed it cannot place in time', () => {
+    for (const refreshed of [
+      'yesterday',
+      '2024-03-22',
+      '2024-03-32 20:59:58',
+      '2024-03-22T20:59:58Z',
+      1711141198,
+    ])
+      expect(http.responseSchema.safeParse(withRefreshed(refreshed)).success, String(refreshed)).toBe(false);
+    expect(http.responseSchema.safeParse(withRefreshed('2024-03-22 20:59:58', 'US/Eastern')).success).toBe(
+      false,
+    );
+    const zoneless = withRefreshed('2024-03-22 20:59:58');
+    delete (zoneless['Realtime Currency Exchange Rate'] as Record<string, unknown>)['7. Time Zone'];
+    expect(http.responseSchema.safeParse(zoneless).success).toBe(false);
+  });
+});

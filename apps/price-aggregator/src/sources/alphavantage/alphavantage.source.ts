@@ -1,14 +1,12 @@
 import type { HttpRequestSpec, HttpSourceDefinition, Pair, SourceContext } from '../price-source.js';
 import { failAll, pairError, priceFor, upstreamText } from '../source-price.js';
-import { alphaVantageResponseSchema, type AlphaVantageResponse } from './alphavantage.schema.js';
+import {
+  alphaVantageResponseSchema,
+  lastRefreshedUtc,
+  type AlphaVantageResponse,
+} from './alphavantage.schema.js';
 
 const SYMBOL = /^[A-Z0-9]{2,10}$/;
-
-/** "2024-05-08 16:01:01" in UTC as epoch ms; undefined for other zones or shapes. */
-function lastRefreshedMs(text: string | undefined, zone: string | undefined): number | undefined {
-  if (!text || zone !== 'UTC' || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text)) return undefined;
-  return Date.parse(`${text.replace(' ', 'T')}Z`);
-}
 
 /**
  * `/query?function=CURRENCY_EXCHANGE_RATE`, one pair per request, for physical and digital
@@ -19,6 +17,12 @@ export const alphaVantageHttp: HttpSourceDefinition<AlphaVantageResponse> = {
   id: 'alphavantage',
   defaultBaseUrl: 'https://www.alphavantage.co',
   defaultRps: 1,
+  /**
+   * "6. Last Refreshed" of a fiat rate stops while the forex market is closed: Friday ~22:00 to
+   * Sunday ~22:00 UTC, up to ~3 days around Christmas and New Year. A bound of minutes would reject
+   * every fiat rate each weekend; crypto rates, refreshed all the time, are held to the same 4 days.
+   */
+  defaultMaxSourceAgeMs: 4 * 86_400_000,
   maxBatchSize: 1,
   requiresApiKey: true,
 
@@ -63,10 +67,11 @@ export const alphaVantageHttp: HttpSourceDefinition<AlphaVantageResponse> = {
           `alphavantage answered ${rate['1. From_Currency Code']}/${rate['3. To_Currency Code']}`,
         );
       }
+      const refreshed = rate['6. Last Refreshed'];
       return priceFor(
         pair,
         rate['5. Exchange Rate'],
-        lastRefreshedMs(rate['6. Last Refreshed'], rate['7. Time Zone']),
+        refreshed === undefined ? undefined : Date.parse(lastRefreshedUtc(refreshed)),
       );
     });
   },

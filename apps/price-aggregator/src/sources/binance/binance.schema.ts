@@ -3,8 +3,12 @@
  * WebSocket "Individual Symbol Mini Ticker Stream"). Prices are decimal strings.
  */
 import { z } from 'zod';
+import { epochMillisSchema } from '../source-timestamp.js';
 
-/** One symbol's last price: `GET /api/v3/ticker/price?symbol=` returns one, `?symbols=[..]` an array. */
+/**
+ * One symbol's last price: `GET /api/v3/ticker/price?symbol=` returns one, `?symbols=[..]` an array.
+ * It carries no time, so REST quotes have no source timestamp.
+ */
 export const binanceTickerPriceSchema = z.object({ symbol: z.string(), price: z.string() });
 
 /** The error body any endpoint may return, e.g. `{code:-1121,msg:"Invalid symbol."}` with HTTP 400. */
@@ -21,7 +25,7 @@ export type BinanceError = z.infer<typeof binanceErrorSchema>;
 /** `<symbol>@miniTicker` event: `E` event time (ms), `s` symbol, `c` close (last) price. */
 export const binanceMiniTickerSchema = z.object({
   e: z.literal('24hrMiniTicker'),
-  E: z.number().int(),
+  E: epochMillisSchema,
   s: z.string(),
   c: z.string(),
 });

@@ -134,3 +134,27 @@ describe('binance fixtures', () => {
     expect(binance.stream?.defaultWsUrl).toBe('wss://stream.binance.com:9443/ws');
   });
 });
+
+describe('binance source timestamp', () => {
+  const OLD = Date.UTC(2024, 5, 8, 6, 13, 20, 123);
+
+  it('has none over REST; stamps stream quotes with E, bounded to 60 s by default', () => {
+    const [rest] = quotes(JSON.parse(fixture('ticker-price-single.json')), [BTC]);
+    expect(rest).not.toHaveProperty('sourceTimestampMs');
+    const push = JSON.parse(fixture('stream-mini-ticker.json'));
+    push.E = OLD;
+    expect(parse(JSON.stringify(push))).toMatchObject({ prices: [{ sourceTimestampMs: OLD }] });
+    expect(binanceHttp.defaultMaxSourceAgeMs).toBe(60_000);
+  });
+
+  it('turns an E that is no instant into a schema error', () => {
+    for (const E of [0, -1, 1.5, '1718000000123', null]) {
+      const push = JSON.parse(fixture('stream-mini-ticker.json'));
+      push.E = E;
+      expect(parse(JSON.stringify(push)), String(E)).toMatchObject({
+        type: 'error',
+        error: { kind: 'schema' },
+      });
+    }
+  });
+});

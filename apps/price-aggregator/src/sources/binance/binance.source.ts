@@ -20,6 +20,8 @@ export const binanceHttp: HttpSourceDefinition<BinanceTickerResponse> = {
   id: 'binance',
   defaultBaseUrl: 'https://api.binance.com',
   defaultRps: 100,
+  /** REST tickers carry no time; a stream mini-ticker's `E` is its event time (pushed up to every second). */
+  defaultMaxSourceAgeMs: 60_000,
   maxBatchSize: 100,
   requiresApiKey: false,
   supports: hasPlainSymbols,

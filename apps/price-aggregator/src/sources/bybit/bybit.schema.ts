@@ -4,22 +4,26 @@
  * HTTP 200 and a non-zero `retCode` (10001 "Not supported symbols").
  */
 import { z } from 'zod';
+import { epochMillisSchema } from '../source-timestamp.js';
 
 const tickerSchema = z.object({ symbol: z.string(), lastPrice: z.string() });
 
-/** `GET /v5/market/tickers?category=spot&symbol=BTCUSDT`; errors carry an empty `result`. */
+/**
+ * `GET /v5/market/tickers?category=spot&symbol=BTCUSDT`; errors carry an empty `result`. `time` (ms)
+ * is when Bybit's server answered: the tickers carry no time of their own.
+ */
 export const bybitTickersResponseSchema = z.object({
   retCode: z.number().int(),
   retMsg: z.string(),
   result: z.object({ category: z.string().optional(), list: z.array(tickerSchema).optional() }),
-  time: z.number().int(),
+  time: epochMillisSchema,
 });
 export type BybitTickersResponse = z.infer<typeof bybitTickersResponseSchema>;
 
-/** `tickers.<SYMBOL>` push; spot tickers are always snapshots. */
+/** `tickers.<SYMBOL>` push; spot tickers are always snapshots; `ts` (ms) is when Bybit generated it. */
 export const bybitTickerMessageSchema = z.object({
   topic: z.string().startsWith('tickers.'),
-  ts: z.number().int(),
+  ts: epochMillisSchema,
   type: z.string(),
   data: tickerSchema,
 });

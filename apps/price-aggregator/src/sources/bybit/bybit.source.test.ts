@@ -124,3 +124,28 @@ describe('bybit fixtures', () => {
     expect(bybit.stream?.defaultWsUrl).toBe('wss://stream.bybit.com/v5/public/spot');
   });
 });
+
+describe('bybit source timestamp', () => {
+  const OLD = Date.UTC(2024, 5, 8, 6, 13, 20, 123);
+
+  it('stamps REST quotes with the answer time and stream quotes with ts, bounded to 60 s by default', () => {
+    const body = JSON.parse(fixture('tickers-single.json'));
+    body.time = OLD;
+    expect(quotes(body, [BTC])[0]).toMatchObject({ sourceTimestampMs: OLD });
+    const push = JSON.parse(fixture('stream-ticker.json'));
+    push.ts = OLD;
+    expect(parse(JSON.stringify(push))).toMatchObject({ prices: [{ sourceTimestampMs: OLD }] });
+    expect(bybitHttp.defaultMaxSourceAgeMs).toBe(60_000);
+  });
+
+  it('fails the schema on a time that is no instant', () => {
+    for (const time of [0, -1, 1.5, '1718000000123']) {
+      const body = JSON.parse(fixture('tickers-single.json'));
+      body.time = time;
+      expect(bybitHttp.responseSchema.safeParse(body).success, String(time)).toBe(false);
+      const push = JSON.parse(fixture('stream-ticker.json'));
+      push.ts = time;
+      expect(parse(JSON.stringify(push)), String(time)).toMatchObject({ error: { kind: 'schema' } });
+    }
+  });
+});

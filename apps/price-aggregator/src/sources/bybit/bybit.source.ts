@@ -17,6 +17,11 @@ export const bybitHttp: HttpSourceDefinition<BybitTickersResponse> = {
   id: 'bybit',
   defaultBaseUrl: 'https://api.bybit.com',
   defaultRps: 120,
+  /**
+   * REST `time` is when Bybit answered (the tickers carry none), stream `ts` when the push was made:
+   * a minute old means an answer held up or replayed on the way.
+   */
+  defaultMaxSourceAgeMs: 60_000,
   maxBatchSize: 1,
   requiresApiKey: false,
   supports: hasPlainSymbols,

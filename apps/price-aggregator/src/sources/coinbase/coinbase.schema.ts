@@ -3,8 +3,9 @@
  * WebSocket "ticker" and "heartbeats" channels). Prices are decimal strings.
  */
 import { z } from 'zod';
+import { rfc3339Schema } from '../source-timestamp.js';
 
-/** One product of `GET /api/v3/brokerage/market/products`; `price` is the last trade price. */
+/** One product of `GET /api/v3/brokerage/market/products`; `price` is the last trade price (no time given). */
 export const coinbaseProductSchema = z.object({ product_id: z.string(), price: z.string() });
 
 export const coinbaseProductListSchema = z.object({
@@ -23,10 +24,10 @@ export type CoinbaseError = z.infer<typeof coinbaseErrorSchema>;
 export const coinbaseProductsResponseSchema = z.union([coinbaseProductListSchema, coinbaseErrorSchema]);
 export type CoinbaseProductsResponse = z.infer<typeof coinbaseProductsResponseSchema>;
 
-/** `ticker` channel message: events of type snapshot/update, each with tickers. */
+/** `ticker` channel message: events of type snapshot/update, each with tickers; `timestamp` is the message's time. */
 export const coinbaseTickerMessageSchema = z.object({
   channel: z.literal('ticker'),
-  timestamp: z.string(),
+  timestamp: rfc3339Schema,
   sequence_num: z.number().int(),
   events: z.array(
     z.object({

@@ -134,3 +134,27 @@ describe('coinbase fixtures', () => {
     expect(coinbase.stream?.defaultWsUrl).toBe('wss://advanced-trade-ws.coinbase.com');
   });
 });
+
+describe('coinbase source timestamp', () => {
+  it('has none over REST; stamps stream quotes with the message timestamp, bounded to 60 s by default', () => {
+    const [rest] = quotes(JSON.parse(fixture('products-single.json')), [BTC]);
+    expect(rest).not.toHaveProperty('sourceTimestampMs');
+    const push = JSON.parse(fixture('stream-ticker.json'));
+    push.timestamp = '2024-06-08T06:13:20.123456789Z';
+    expect(parse(JSON.stringify(push))).toMatchObject({
+      prices: [{ sourceTimestampMs: Date.UTC(2024, 5, 8, 6, 13, 20, 123) }],
+    });
+    expect(coinbaseHttp.defaultMaxSourceAgeMs).toBe(60_000);
+  });
+
+  it('turns a timestamp that is no RFC 3339 time into a schema error', () => {
+    for (const timestamp of ['yesterday', '2024-02-30T06:13:20Z', '2024-06-08 06:13:20', '', 1718000000]) {
+      const push = JSON.parse(fixture('stream-ticker.json'));
+      push.timestamp = timestamp;
+      expect(parse(JSON.stringify(push)), String(timestamp)).toMatchObject({
+        type: 'error',
+        error: { kind: 'schema' },
+      });
+    }
+  });
+});

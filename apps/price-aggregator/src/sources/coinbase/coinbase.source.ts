@@ -20,6 +20,8 @@ export const coinbaseHttp: HttpSourceDefinition<CoinbaseProductsResponse> = {
   id: 'coinbase',
   defaultBaseUrl: 'https://api.coinbase.com',
   defaultRps: 2.8,
+  /** The REST product list carries no time; a stream ticker message's `timestamp` is its time. */
+  defaultMaxSourceAgeMs: 60_000,
   maxBatchSize: 50,
   requiresApiKey: false,
   supports: hasPlainSymbols,

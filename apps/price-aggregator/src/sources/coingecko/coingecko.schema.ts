@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epochSecondsSchema } from '../source-timestamp.js';
 
 /**
  * Error body of the CoinGecko API (usually with a 4xx status, e.g. 429 or 401):
@@ -13,7 +14,15 @@ export const coinGeckoErrorSchema = z.object({
  * known coin id, with one price per requested currency (lower-case) and `last_updated_at` in
  * epoch seconds. Unknown ids and currencies are simply absent; a price may be null.
  */
-export const coinGeckoSimplePriceSchema = z.record(z.string(), z.record(z.string(), z.number().nullable()));
+export const coinGeckoSimplePriceSchema = z.record(
+  z.string(),
+  z.record(z.string(), z.number().nullable()).superRefine((coin, ctx) => {
+    if (!('last_updated_at' in coin)) return;
+    const stamped = epochSecondsSchema.safeParse(coin.last_updated_at);
+    if (!stamped.success)
+      ctx.addIssue({ code: 'custom', path: ['last_updated_at'], message: 'expected epoch seconds' });
+  }),
+);
 
 /** Either body, tagged so code can tell them apart (a price body is a bare record of coin ids). */
 export const coinGeckoPriceResponseSchema = z.union([

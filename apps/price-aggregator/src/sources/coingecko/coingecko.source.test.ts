@@ -194,3 +194,26 @@ describe('coingecko global market data', () => {
     expect(coinGeckoGlobal.responseSchema.safeParse({ data: {} }).success).toBe(false);
   });
 });
+
+describe('coingecko source timestamp', () => {
+  const OLD_S = Date.UTC(2024, 2, 23, 8, 45) / 1000; // two days before the fixture's own
+
+  it('stamps quotes with last_updated_at (asked for), bounded to 5 min by default', () => {
+    expect(query(http.buildRequest([pair('BTC', 'USD')], {}).path).get('include_last_updated_at')).toBe(
+      'true',
+    );
+    const body = { bitcoin: { ...simplePrice.bitcoin, last_updated_at: OLD_S } };
+    expect(quotes(body, [pair('BTC', 'USD')])[0]).toMatchObject({ sourceTimestampMs: OLD_S * 1000 });
+    const { last_updated_at: _dropped, ...unstamped } = simplePrice.bitcoin;
+    expect(quotes({ bitcoin: unstamped }, [pair('BTC', 'USD')])[0]).not.toHaveProperty('sourceTimestampMs');
+    expect(http.defaultMaxSourceAgeMs).toBe(300_000);
+  });
+
+  it('fails the schema on a last_updated_at that is no instant', () => {
+    for (const last_updated_at of [0, -1, 1711356300.5, null])
+      expect(
+        http.responseSchema.safeParse({ bitcoin: { usd: 1, last_updated_at } }).success,
+        String(last_updated_at),
+      ).toBe(false);
+  });
+});

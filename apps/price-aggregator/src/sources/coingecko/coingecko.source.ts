@@ -40,6 +40,11 @@ export const coinGeckoHttp: HttpSourceDefinition<CoinGeckoPriceResponse> = {
   id: 'coingecko',
   defaultBaseUrl: 'https://api.coingecko.com',
   defaultRps: 1,
+  /**
+   * `last_updated_at` is when CoinGecko last recomputed the coin's price; answers are also cached for
+   * up to 60 s (public API; 20 s on paid plans) and less traded coins are recomputed less often.
+   */
+  defaultMaxSourceAgeMs: 300_000,
   maxBatchSize: 100,
   requiresApiKey: false,
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epochSecondsSchema } from '../source-timestamp.js';
 
 /**
  * CryptoCompare answers API errors with HTTP 200 and a body like
@@ -13,7 +14,8 @@ export const cryptoCompareErrorSchema = z.object({
 
 /**
  * `/data/pricemulti?fsyms=BTC,ETH&tsyms=USD,EUR`: `{"BTC":{"USD":67187.33,"EUR":62013.87},...}`.
- * Bases or quotes without a market are left out (relaxed validation, the default).
+ * Bases or quotes without a market are left out (relaxed validation, the default). No time is
+ * given, so REST quotes have no source timestamp.
  */
 export const cryptoCompareMultiPriceSchema = z.record(z.string(), z.record(z.string(), z.number()));
 
@@ -43,5 +45,5 @@ export const cryptoCompareAggregateIndexSchema = z.object({
   TOSYMBOL: z.string(),
   FLAGS: z.number().optional(),
   PRICE: z.number().optional(),
-  LASTUPDATE: z.number().optional(),
+  LASTUPDATE: epochSecondsSchema.optional(),
 });

@@ -136,3 +136,23 @@ describe('cryptocompare stream', () => {
     expect(kind(stream.parseMessage('not json', 0))).toBe('bad_json');
   });
 });
+
+describe('cryptocompare source timestamp', () => {
+  const OLD_S = Date.UTC(2024, 2, 23, 8, 45, 1) / 1000;
+
+  it('has none over REST; stamps stream quotes with LASTUPDATE, bounded to 60 s by default', () => {
+    expect(quotes(pricemulti, [pair('BTC', 'USD')])[0]).not.toHaveProperty('sourceTimestampMs');
+    expect(parse({ ...streamAggregateIndex, LASTUPDATE: OLD_S })).toMatchObject({
+      prices: [{ sourceTimestampMs: OLD_S * 1000 }],
+    });
+    expect(http.defaultMaxSourceAgeMs).toBe(60_000);
+  });
+
+  it('turns a LASTUPDATE that is no instant into a schema error', () => {
+    for (const LASTUPDATE of [0, -1, 1711356301.5, '1711356301'])
+      expect(parse({ ...streamAggregateIndex, LASTUPDATE }), String(LASTUPDATE)).toMatchObject({
+        type: 'error',
+        error: { kind: 'schema' },
+      });
+  });
+});

@@ -29,6 +29,8 @@ export const cryptoCompareHttp: HttpSourceDefinition<CryptoCompareResponse> = {
   id: 'cryptocompare',
   defaultBaseUrl: 'https://min-api.cryptocompare.com',
   defaultRps: 25,
+  /** `pricemulti` carries no time; the stream's LASTUPDATE (seconds) is when the CCCAGG index last moved. */
+  defaultMaxSourceAgeMs: 60_000,
   maxBatchSize: 40,
   requiresApiKey: true,
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epochSecondsSchema } from '../source-timestamp.js';
 
 /**
  * `/live?source=USD&currencies=EUR,GBP`: rates keyed by source+target (`USDEUR`), `timestamp` in
@@ -6,7 +7,7 @@ import { z } from 'zod';
  */
 export const exchangeRateHostLiveSchema = z.object({
   success: z.literal(true),
-  timestamp: z.number(),
+  timestamp: epochSecondsSchema,
   source: z.string(),
   quotes: z.record(z.string(), z.number()),
 });

@@ -71,3 +71,19 @@ describe('exchangerate-host responses', () => {
     expect(http.responseSchema.safeParse({ success: true }).success).toBe(false);
   });
 });
+
+describe('exchangerate-host source timestamp', () => {
+  const OLD_S = Date.UTC(2024, 2, 23, 8, 45) / 1000;
+
+  it('stamps quotes with the rates timestamp, bounded to 4 days by default', () => {
+    expect(results({ ...live, timestamp: OLD_S }, [pair('USD', 'EUR')])[0]).toMatchObject({
+      sourceTimestampMs: OLD_S * 1000,
+    });
+    expect(http.defaultMaxSourceAgeMs).toBe(4 * 86_400_000);
+  });
+
+  it('fails the schema on a timestamp that is no instant', () => {
+    for (const timestamp of [0, -1, 1711356303.5, '1711356303'])
+      expect(http.responseSchema.safeParse({ ...live, timestamp }).success, String(timestamp)).toBe(false);
+  });
+});

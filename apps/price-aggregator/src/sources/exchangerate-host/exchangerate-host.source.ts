@@ -26,6 +26,11 @@ export const exchangeRateHostHttp: HttpSourceDefinition<ExchangeRateHostResponse
   id: 'exchangerate-host',
   defaultBaseUrl: 'https://api.exchangerate.host',
   defaultRps: 1,
+  /**
+   * `timestamp` of the rates: apilayer refreshes them from every 60 s to once a day (free plan), and
+   * forex closes at weekends (~2 days, ~3 around Christmas and New Year): one day's refresh on top.
+   */
+  defaultMaxSourceAgeMs: 4 * 86_400_000,
   maxBatchSize: 50,
   batchKey: (pair: Pair) => pair.base,
   requiresApiKey: true,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { epochMillisSchema } from '../source-timestamp.js';
 
 /** Error body (with 401, 403 or 429): `{"error":"API limit reached. Please try again later. Remaining Limit: 0"}`. */
 export const finnhubErrorSchema = z.object({ error: z.string() });
 
 /**
  * `/api/v1/quote?symbol=..`: `c` current price, `d`/`dp` change, `h`/`l`/`o` day range, `pc` previous
- * close, `t` epoch seconds. An unknown symbol answers all zeros (and null changes).
+ * close, `t` epoch seconds of the price. An unknown symbol answers all zeros (and null changes).
  */
 export const finnhubQuoteSchema = z.object({
   c: z.number(),
@@ -15,7 +16,7 @@ export const finnhubQuoteSchema = z.object({
   l: z.number().optional(),
   o: z.number().optional(),
   pc: z.number().optional(),
-  t: z.number(),
+  t: z.int().nonnegative({ error: 'expected epoch seconds' }),
 });
 
 export const finnhubResponseSchema = z.union([finnhubErrorSchema, finnhubQuoteSchema]);
@@ -27,7 +28,7 @@ export const finnhubStreamEnvelopeSchema = z.object({ type: z.string() });
 /** `{"type":"trade","data":[{"s":"BINANCE:BTCUSDT","p":7296.89,"t":1575526691134,"v":0.011467,"c":null}]}`; `t` is epoch ms. */
 export const finnhubTradesSchema = z.object({
   type: z.literal('trade'),
-  data: z.array(z.object({ s: z.string(), p: z.number(), t: z.number(), v: z.number().optional() })),
+  data: z.array(z.object({ s: z.string(), p: z.number(), t: epochMillisSchema, v: z.number().optional() })),
 });
 
 export const finnhubStreamErrorSchema = z.object({ type: z.literal('error'), msg: z.string() });

@@ -118,3 +118,29 @@ describe('finnhub stream', () => {
     expect(parse({ type: 'trade', data: [{ s: 'AAPL', p: 190.1, t: 1 }] })).toEqual({ type: 'ignore' });
   });
 });
+
+describe('finnhub source timestamp', () => {
+  const OLD_S = Date.UTC(2024, 2, 23, 8, 45) / 1000;
+
+  it('stamps REST quotes with t (s) and streamed trades with t (ms), bounded to 60 s by default', () => {
+    expect(results({ ...quote, t: OLD_S }, pair('BTC', 'USD'))[0]).toMatchObject({
+      sourceTimestampMs: OLD_S * 1000,
+    });
+    const trade = { s: 'BINANCE:BTCUSDT', p: 67180.5, t: OLD_S * 1000 + 120 };
+    expect(parse({ type: 'trade', data: [trade] })).toMatchObject({
+      prices: [{ sourceTimestampMs: OLD_S * 1000 + 120 }],
+    });
+    expect(http.defaultMaxSourceAgeMs).toBe(60_000);
+  });
+
+  it('treats a t that is no instant as a schema error', () => {
+    for (const t of [-1, 1711356300.5, '1711356300'])
+      expect(http.responseSchema.safeParse({ ...quote, t }).success, String(t)).toBe(false);
+    expect(kind({ ...quote, t: 0 })).toBe('schema'); // a price without a time
+    expect(kind(quoteUnknown)).toBe('not_found'); // all zeros, t too: an unknown symbol
+    for (const t of [0, 1711356301.5, '1711356301134'])
+      expect(eventKind(parse({ type: 'trade', data: [{ s: 'BINANCE:BTCUSDT', p: 1, t }] })), String(t)).toBe(
+        'schema',
+      );
+  });
+});

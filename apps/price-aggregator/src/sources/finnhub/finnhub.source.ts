@@ -24,6 +24,12 @@ export const finnhubHttp: HttpSourceDefinition<FinnhubResponse> = {
   id: 'finnhub',
   defaultBaseUrl: 'https://finnhub.io',
   defaultRps: 1,
+  /**
+   * Finnhub is read here for crypto markets only (Coinbase USD pairs, Binance the others), which
+   * never close: `t` of a quote (seconds) or of a streamed trade (ms) is a live market's last trade.
+   * Stocks would close; their bound would be yahoofinance's.
+   */
+  defaultMaxSourceAgeMs: 60_000,
   maxBatchSize: 1,
   requiresApiKey: true,
 
@@ -44,6 +50,7 @@ export const finnhubHttp: HttpSourceDefinition<FinnhubResponse> = {
       // Finnhub answers an unknown symbol with c = 0 rather than an error.
       if (response.c === 0)
         return pairError(pair, 'not_found', `finnhub does not know ${finnhubSymbolOf(pair)}`);
+      if (response.t === 0) return pairError(pair, 'schema', 'finnhub: a quote with a price has t = 0');
       return priceFor(pair, response.c, response.t * 1000);
     });
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDaySchema } from '../source-timestamp.js';
 
 /**
  * `/latest?from=EUR&to=USD,GBP`: `{"amount":1.0,"base":"EUR","date":"2024-03-22","rates":{"USD":1.0823,...}}`.
@@ -7,7 +8,7 @@ import { z } from 'zod';
 export const frankfurterLatestSchema = z.object({
   amount: z.number(),
   base: z.string(),
-  date: z.string(),
+  date: isoDaySchema,
   rates: z.record(z.string(), z.number()),
 });
 

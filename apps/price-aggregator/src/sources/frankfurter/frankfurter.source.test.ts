@@ -45,12 +45,13 @@ describe('frankfurter requests', () => {
 
 describe('frankfurter responses', () => {
   it('parses the documented latest bodies', () => {
+    const day = Date.UTC(2024, 2, 22); // "date": "2024-03-22"
     expect(results(latest, [pair('EUR', 'USD'), pair('EUR', 'JPY')])).toEqual([
-      { pair: pair('EUR', 'USD'), price: '1.0823' },
-      { pair: pair('EUR', 'JPY'), price: '164.13' },
+      { pair: pair('EUR', 'USD'), price: '1.0823', sourceTimestampMs: day },
+      { pair: pair('EUR', 'JPY'), price: '164.13', sourceTimestampMs: day },
     ]);
     expect(results(latestUsd, [pair('USD', 'CHF')])).toEqual([
-      { pair: pair('USD', 'CHF'), price: '0.90123' },
+      { pair: pair('USD', 'CHF'), price: '0.90123', sourceTimestampMs: day },
     ]);
   });
 
@@ -66,5 +67,21 @@ describe('frankfurter responses', () => {
     expect(kinds({ ...latest, amount: 10 }, [pair('EUR', 'USD')])).toEqual(['schema']);
     expect(http.responseSchema.safeParse({ ...latest, rates: { USD: '1.08' } }).success).toBe(false);
     expect(http.responseSchema.safeParse({ base: 'EUR' }).success).toBe(false);
+  });
+});
+
+describe('frankfurter source timestamp', () => {
+  it('stamps quotes with the start (00:00 UTC) of the ECB reference day, bounded to 6 days by default', () => {
+    expect(results({ ...latest, date: '2024-03-20' }, [pair('EUR', 'USD')])[0]).toEqual({
+      pair: pair('EUR', 'USD'),
+      price: '1.0823',
+      sourceTimestampMs: Date.UTC(2024, 2, 20),
+    });
+    expect(http.defaultMaxSourceAgeMs).toBe(6 * 86_400_000);
+  });
+
+  it('fails the schema on a date that is no day', () => {
+    for (const date of ['2024-02-30', '22.03.2024', '2024-03-22T00:00:00Z', '', 20240322])
+      expect(http.responseSchema.safeParse({ ...latest, date }).success, String(date)).toBe(false);
   });
 });

@@ -1,16 +1,24 @@
 import type { HttpRequestSpec, HttpSourceDefinition, Pair } from '../price-source.js';
 import { failAll, pairError, priceFor, upstreamText } from '../source-price.js';
+import { utcDayStartMs } from '../source-timestamp.js';
 import { frankfurterResponseSchema, type FrankfurterResponse } from './frankfurter.schema.js';
 import { FRANKFURTER_CURRENCIES } from './frankfurter.symbols.js';
 
 /**
  * `/latest`, batched over the quotes of one base (batchKey = base). ECB rates carry a day, not a
- * time, so quotes have no source timestamp. No API key.
+ * time: a quote's source timestamp is the start (00:00 UTC) of its `date`. No API key.
  */
 export const frankfurterHttp: HttpSourceDefinition<FrankfurterResponse> = {
   id: 'frankfurter',
   defaultBaseUrl: 'https://api.frankfurter.app',
   defaultRps: 10,
+  /**
+   * The ECB publishes once per TARGET working day (~16:00 CET): none at weekends, on New Year's Day,
+   * Good Friday, Easter Monday, 1 May, 25 and 26 December. Over Easter (and when Christmas falls on a
+   * Monday or Thursday) a day's rates stay the latest until the 5th day after, ~5 d 15 h after that
+   * day's 00:00 UTC; 6 days fits that, a week-long outage does not.
+   */
+  defaultMaxSourceAgeMs: 6 * 86_400_000,
   maxBatchSize: FRANKFURTER_CURRENCIES.size - 1,
   batchKey: (pair: Pair) => pair.base,
   requiresApiKey: false,
@@ -42,7 +50,7 @@ export const frankfurterHttp: HttpSourceDefinition<FrankfurterResponse> = {
       const rate = response.rates[pair.quote];
       if (rate === undefined)
         return pairError(pair, 'not_found', `frankfurter has no ${pair.base}/${pair.quote} rate`);
-      return priceFor(pair, rate);
+      return priceFor(pair, rate, utcDayStartMs(response.date));
     });
   },
 };

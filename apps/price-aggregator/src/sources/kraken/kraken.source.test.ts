@@ -161,3 +161,29 @@ describe('kraken fixtures', () => {
     expect(kraken.stream?.defaultWsUrl).toBe('wss://ws.kraken.com/v2');
   });
 });
+
+describe('kraken source timestamp', () => {
+  it('has none over REST; stamps stream quotes with the ticker timestamp, bounded to 60 s by default', () => {
+    const [rest] = quotes(JSON.parse(fixture('ticker-single.json')), [BTC]);
+    expect(rest).not.toHaveProperty('sourceTimestampMs');
+    const push = JSON.parse(fixture('stream-ticker.json'));
+    push.data[0].timestamp = '2024-06-08T06:13:20.123456Z';
+    expect(parse(JSON.stringify(push))).toMatchObject({
+      prices: [{ sourceTimestampMs: Date.UTC(2024, 5, 8, 6, 13, 20, 123) }],
+    });
+    delete push.data[0].timestamp;
+    expect(parse(JSON.stringify(push))).toMatchObject({ prices: [{ price: '64912.35' }] });
+    expect(krakenHttp.defaultMaxSourceAgeMs).toBe(60_000);
+  });
+
+  it('turns a timestamp that is no RFC 3339 time into a schema error', () => {
+    for (const timestamp of ['yesterday', '2024-13-01T00:00:00Z', 1718000000]) {
+      const push = JSON.parse(fixture('stream-ticker.json'));
+      push.data[0].timestamp = timestamp;
+      expect(parse(JSON.stringify(push)), String(timestamp)).toMatchObject({
+        type: 'error',
+        error: { kind: 'schema' },
+      });
+    }
+  });
+});

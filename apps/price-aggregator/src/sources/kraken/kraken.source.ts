@@ -31,6 +31,8 @@ export const krakenHttp: HttpSourceDefinition<KrakenTickerResponse> = {
   id: 'kraken',
   defaultBaseUrl: 'https://api.kraken.com',
   defaultRps: 1,
+  /** The REST Ticker carries no time; a v2 stream ticker's `timestamp`, where given, is its time (tickers follow trades). */
+  defaultMaxSourceAgeMs: 60_000,
   maxBatchSize: 50,
   requiresApiKey: false,
   supports: hasPlainSymbols,

@@ -4,12 +4,16 @@
  * success; prices are decimal strings.
  */
 import { z } from 'zod';
+import { epochMillisSchema } from '../source-timestamp.js';
 
-/** `GET /api/v1/market/orderbook/level1?symbol=`: `price` is the last traded price; `data` is null for unknown symbols. */
+/**
+ * `GET /api/v1/market/orderbook/level1?symbol=`: `price` is the last traded price, `time` (ms) the
+ * ticker's time; `data` is null for unknown symbols.
+ */
 export const kucoinLevel1ResponseSchema = z.object({
   code: z.string(),
   msg: z.string().optional(),
-  data: z.object({ time: z.number().int(), price: z.string() }).nullable().optional(),
+  data: z.object({ time: epochMillisSchema, price: z.string() }).nullable().optional(),
 });
 export type KucoinLevel1Response = z.infer<typeof kucoinLevel1ResponseSchema>;
 
@@ -33,8 +37,8 @@ export const kucoinStreamMessageSchema = z.discriminatedUnion('type', [
     /** `Time` (the docs' example) or `time` (the docs' schema): the matching time, ms. */
     data: z.object({
       price: z.string(),
-      Time: z.number().int().optional(),
-      time: z.number().int().optional(),
+      Time: epochMillisSchema.optional(),
+      time: epochMillisSchema.optional(),
     }),
   }),
   z.object({ type: z.enum(['welcome', 'ack', 'pong']) }),

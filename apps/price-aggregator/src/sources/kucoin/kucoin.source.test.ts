@@ -142,3 +142,28 @@ describe('kucoin fixtures', () => {
     expect(kucoin.stream?.negotiate).toBeDefined();
   });
 });
+
+describe('kucoin source timestamp', () => {
+  const OLD = Date.UTC(2024, 5, 8, 6, 13, 20, 123);
+
+  it('stamps REST and stream quotes with the ticker time, bounded to 60 s by default', () => {
+    const body = JSON.parse(fixture('level1.json'));
+    body.data.time = OLD;
+    expect(quotes(body, [BTC])[0]).toMatchObject({ sourceTimestampMs: OLD });
+    const push = JSON.parse(fixture('stream-ticker.json'));
+    push.data.Time = OLD;
+    expect(parse(JSON.stringify(push))).toMatchObject({ prices: [{ sourceTimestampMs: OLD }] });
+    expect(kucoinHttp.defaultMaxSourceAgeMs).toBe(60_000);
+  });
+
+  it('fails the schema on a time that is no instant', () => {
+    for (const time of [0, -1, 1.5, '1718000000123']) {
+      const body = JSON.parse(fixture('level1.json'));
+      body.data.time = time;
+      expect(kucoinHttp.responseSchema.safeParse(body).success, String(time)).toBe(false);
+      const push = JSON.parse(fixture('stream-ticker.json'));
+      push.data.Time = time;
+      expect(parse(JSON.stringify(push)), String(time)).toMatchObject({ error: { kind: 'schema' } });
+    }
+  });
+});

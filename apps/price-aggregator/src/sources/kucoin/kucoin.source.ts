@@ -30,6 +30,8 @@ export const kucoinHttp: HttpSourceDefinition<KucoinLevel1Response> = {
   id: 'kucoin',
   defaultBaseUrl: 'https://api.kucoin.com',
   defaultRps: 30,
+  /** `time` of the level-1 ticker (REST) and `Time`/`time` of a ticker push (stream), ms. */
+  defaultMaxSourceAgeMs: 60_000,
   maxBatchSize: 1,
   requiresApiKey: false,
   supports: hasPlainSymbols,

@@ -4,11 +4,10 @@
  * non-"0" `code` (e.g. 51001 "Instrument ID does not exist").
  */
 import { z } from 'zod';
-
-const millisSchema = z.string().regex(/^\d+$/, { error: 'expected epoch milliseconds as a string' });
+import { epochMillisTextSchema } from '../source-timestamp.js';
 
 /** One ticker, as in REST `data[]` and stream `data[]`: `last` is the last traded price, `ts` its time. */
-export const okxTickerSchema = z.object({ instId: z.string(), last: z.string(), ts: millisSchema });
+export const okxTickerSchema = z.object({ instId: z.string(), last: z.string(), ts: epochMillisTextSchema });
 
 /** `GET /api/v5/market/ticker?instId=BTC-USDT`: `{code:"0", msg:"", data:[ticker]}`; errors have `data: []`. */
 export const okxTickerResponseSchema = z.object({

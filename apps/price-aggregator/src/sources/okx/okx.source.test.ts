@@ -126,3 +126,28 @@ describe('okx fixtures', () => {
     expect(okx.stream?.id).toBe('okx');
   });
 });
+
+describe('okx source timestamp', () => {
+  const OLD = Date.UTC(2024, 5, 8, 6, 13, 20, 123); // two days before the fixtures' own ts
+
+  it('stamps REST and stream quotes with ts, bounded to 60 s by default', () => {
+    const body = JSON.parse(fixture('ticker.json'));
+    body.data[0].ts = String(OLD);
+    expect(quotes(body, [BTC])[0]).toMatchObject({ sourceTimestampMs: OLD });
+    const push = JSON.parse(fixture('stream-ticker.json'));
+    push.data[0].ts = String(OLD);
+    expect(parse(JSON.stringify(push))).toMatchObject({ prices: [{ sourceTimestampMs: OLD }] });
+    expect(okxHttp.defaultMaxSourceAgeMs).toBe(60_000);
+  });
+
+  it('fails the schema on a ts that is no instant', () => {
+    for (const ts of ['0', '', '-1718000000123', '1718000000123.5', 'yesterday']) {
+      const body = JSON.parse(fixture('ticker.json'));
+      body.data[0].ts = ts;
+      expect(okxHttp.responseSchema.safeParse(body).success, ts).toBe(false);
+      const push = JSON.parse(fixture('stream-ticker.json'));
+      push.data[0].ts = ts;
+      expect(parse(JSON.stringify(push)), ts).toMatchObject({ type: 'error', error: { kind: 'schema' } });
+    }
+  });
+});

@@ -17,6 +17,8 @@ export const okxHttp: HttpSourceDefinition<OkxTickerResponse> = {
   id: 'okx',
   defaultBaseUrl: 'https://www.okx.com',
   defaultRps: 10,
+  /** `ts` is when OKX generated the ticker, REST and stream alike: a live market's is seconds old. */
+  defaultMaxSourceAgeMs: 60_000,
   maxBatchSize: 1,
   requiresApiKey: false,
   supports: hasPlainSymbols,

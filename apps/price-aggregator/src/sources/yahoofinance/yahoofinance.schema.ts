@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epochSecondsSchema } from '../source-timestamp.js';
 
 /**
  * `/v8/finance/chart/<SYMBOL>?interval=1d&range=1d`. We read `chart.result[0].meta`:
@@ -16,7 +17,7 @@ export const yahooChartSchema = z.object({
             currency: z.string().nullable().optional(),
             instrumentType: z.string().optional(),
             regularMarketPrice: z.number().optional(),
-            regularMarketTime: z.number().optional(),
+            regularMarketTime: epochSecondsSchema.optional(),
           }),
         }),
       )

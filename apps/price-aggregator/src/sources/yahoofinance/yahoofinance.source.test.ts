@@ -103,3 +103,22 @@ describe('yahoofinance responses', () => {
     expect(http.responseSchema.safeParse({ chart: {} }).success).toBe(false);
   });
 });
+
+describe('yahoofinance source timestamp', () => {
+  const OLD_S = Date.UTC(2024, 2, 21, 20) / 1000; // a Thursday's close, Good Friday ahead
+
+  it('stamps quotes with regularMarketTime, bounded to 4 days by default (markets close)', () => {
+    expect(
+      results(withMeta(chartEquity, { regularMarketTime: OLD_S }), pair('AAPL', 'USD'))[0],
+    ).toMatchObject({ sourceTimestampMs: OLD_S * 1000 });
+    expect(http.defaultMaxSourceAgeMs).toBe(4 * 86_400_000);
+  });
+
+  it('fails the schema on a regularMarketTime that is no instant', () => {
+    for (const regularMarketTime of [0, -1, 1711137600.5, '1711137600'])
+      expect(
+        http.responseSchema.safeParse(withMeta(chartEquity, { regularMarketTime })).success,
+        String(regularMarketTime),
+      ).toBe(false);
+  });
+});

@@ -31,6 +31,14 @@ export const yahooFinanceHttp: HttpSourceDefinition<YahooChartResponse> = {
   id: 'yahoofinance',
   defaultBaseUrl: 'https://query1.finance.yahoo.com',
   defaultRps: 10,
+  /**
+   * `regularMarketTime` of the regular session stops at each close. US exchanges' longest regular
+   * closure (a Good Friday weekend; Christmas or New Year on a Friday: Thursday's close to Monday's
+   * open) is under 3 d 21 h; forex closes at weekends; crypto never. Listings elsewhere close longer
+   * (Xetra 24-26 December, Tokyo's Golden Week): raise it for them, or lower it where Yahoo serves
+   * only forex and crypto.
+   */
+  defaultMaxSourceAgeMs: 4 * 86_400_000,
   maxBatchSize: 1,
   requiresApiKey: false,
 
