@@ -253,6 +253,48 @@ const cases: BadCase[] = [
     path: 'solution.feeds[0].maxAnswer',
     message: /greater than minAnswer/,
   },
+  {
+    name: 'a guard band upside down',
+    changes: { 'solution.feeds': [{ ...btc, guard: { band: { min: '100000', max: '1000' } } }] },
+    path: 'solution.feeds[0].guard.band.max',
+    message: /^must be greater than band\.min \(100000\)$/,
+  },
+  {
+    name: 'a guard band of one price',
+    changes: { 'solution.feeds': [{ ...btc, guard: { band: { min: '1000.0', max: '1000' } } }] },
+    path: 'solution.feeds[0].guard.band.max',
+    message: /greater than band\.min/,
+  },
+  {
+    name: 'a guard band finer than the feed',
+    changes: { 'solution.feeds': [{ ...btc, guard: { band: { min: '0.000000001', max: '1000' } } }] },
+    path: 'solution.feeds[0].guard.band.min',
+    message: /^has 9 fractional digits; the feed has only 8 decimals$/,
+  },
+  {
+    name: 'a guard band price as a JSON number',
+    changes: { 'solution.feeds': [{ ...btc, guard: { band: { min: 1000, max: '100000' } } }] },
+    path: 'solution.feeds[0].guard.band.min',
+    message: /decimal price as a string/,
+  },
+  {
+    name: 'a guard max change of zero',
+    changes: { 'solution.feeds': [{ ...btc, guard: { maxChangePpb: 0 } }] },
+    path: 'solution.feeds[0].guard.maxChangePpb',
+    message: />=1/,
+  },
+  {
+    name: 'an empty guard',
+    changes: { 'solution.feeds': [{ ...btc, guard: {} }] },
+    path: 'solution.feeds[0].guard',
+    message: /^needs maxChangePpb or band \(remove guard to switch it off\)$/,
+  },
+  {
+    name: 'a typo in a guard',
+    changes: { 'solution.feeds': [{ ...btc, guard: { maxChangePpb: 5, maxChange: 5 } }] },
+    path: 'solution.feeds[0].guard.maxChange',
+    message: /did you mean "maxChangePpb"/,
+  },
   { name: 'no feeds', changes: { 'solution.feeds': [] }, path: 'solution.feeds', message: />=1 items/ },
   {
     name: 'negative TTL',

@@ -1,6 +1,7 @@
+import { toFixedPoint } from '@oracle/core';
 import type { z } from 'zod';
 import { enabledSourceIds, sourceSettings } from './aggregator-sources.js';
-import { resolveFeedSources } from './feeds.js';
+import { resolveFeedSources, type FeedGuardFields } from './feeds.js';
 import { defaultFaultTolerance } from './ocr.js';
 import type { PairSource } from './price-aggregator.js';
 import { secretFileFindings } from './secret-files.js';
@@ -213,6 +214,35 @@ function* aggregatorFindings(s: SolutionFields): Generator<Finding> {
   }
 }
 
+/** A guard must check something; its band must be a range the feed's decimals can represent. */
+function* guardFindings(
+  guard: FeedGuardFields,
+  decimals: number,
+  path: readonly (string | number)[],
+): Generator<Finding> {
+  if (guard.maxChangePpb === undefined && guard.band === undefined) {
+    yield { path, message: 'needs maxChangePpb or band (remove guard to switch it off)' };
+    return;
+  }
+  const band = guard.band;
+  if (!band) return;
+  let fits = true;
+  for (const key of ['min', 'max'] as const) {
+    const fraction = band[key].split('.')[1]?.replace(/0+$/, '').length ?? 0;
+    if (fraction > decimals) {
+      fits = false;
+      yield {
+        path: [...path, 'band', key],
+        message: `has ${fraction} fractional digits; the feed has only ${decimals} decimals`,
+      };
+    }
+  }
+  const min = toFixedPoint(band.min, decimals);
+  const max = toFixedPoint(band.max, decimals);
+  if (fits && min !== undefined && max !== undefined && min >= max)
+    yield { path: [...path, 'band', 'max'], message: `must be greater than band.min (${band.min})` };
+}
+
 function* feedFindings(s: SolutionFields): Generator<Finding> {
   const enabled = new Set(enabledSourceIds(s.priceAggregatorConfig.sources));
   const firstUse = {
@@ -233,6 +263,7 @@ function* feedFindings(s: SolutionFields): Generator<Finding> {
     if (feed.minAnswer !== undefined && feed.maxAnswer !== undefined && feed.minAnswer >= feed.maxAnswer) {
       yield { path: ['feeds', i, 'maxAnswer'], message: 'must be greater than minAnswer' };
     }
+    if (feed.guard) yield* guardFindings(feed.guard, feed.decimals, ['feeds', i, 'guard']);
     if (feed.sources) yield* sourceListFindings(feed.sources, enabled, ['feeds', i, 'sources']);
     else if (resolveFeedSources(feed, s.priceAggregatorConfig).length === 0) {
       yield {
