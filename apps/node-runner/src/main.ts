@@ -121,6 +121,7 @@ async function main(): Promise<void> {
         pair: feed.pair,
         decimals: feed.decimals,
         contract: feed.contractAddress,
+        ...(feed.guard ? { guard: feed.guard } : {}),
       });
     else logger.warn({ feed: feed.name }, 'Feed has no contractAddress yet (not deployed); skipping it');
   }

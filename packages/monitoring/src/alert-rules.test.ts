@@ -22,6 +22,7 @@ describe('the alert rules', () => {
         'FaucetBalanceLow',
         'FeedAnswerDeviates',
         'FeedAnswerStale',
+        'FeedGuardTripped',
         'MetricsPushAbsent',
         'MetricsPushStopped',
         'OracleQuorumLost',

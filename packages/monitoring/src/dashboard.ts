@@ -242,6 +242,17 @@ const feeds: RowSpec = {
       ],
     },
     {
+      title: 'Feeds held by their guard',
+      description:
+        'Oracle nodes whose feed guard holds the last on-chain answer (feeds[].guard: max change or price band); alert FeedGuardTripped. 0 while reporting normally.',
+      unit: 'short',
+      min: 0,
+      decimals: 0,
+      targets: [
+        { expr: `sum by (feed) (${f('oracle_feed_guard_tripped')})`, legend: '{{feed}} nodes holding' },
+      ],
+    },
+    {
       title: 'Rounds and reports per minute',
       unit: 'short',
       targets: [

@@ -123,6 +123,16 @@ export class NodeMetrics {
     ['feed'],
   );
   readonly feedQuorum = this.#gauge('oracle_feed_quorum', '2f+1 of the feed config in use', ['feed']);
+  readonly feedGuardTripped = this.#gauge(
+    'oracle_feed_guard_tripped',
+    '1 while the feed guard holds the last on-chain answer (this node signs and transmits no report), else 0',
+    ['feed'],
+  );
+  readonly feedGuardTrips = this.#counter(
+    'oracle_feed_guard_trips_total',
+    'Times the feed guard started holding the feed, by reason (max_change, band)',
+    ['feed', 'reason'],
+  );
 
   constructor(defaultLabels: Record<string, string> = {}) {
     this.registry.setDefaultLabels(defaultLabels);

@@ -1,3 +1,5 @@
+import type { AnswerGuard } from './guard.js';
+
 /** Most oracles an OCR1 contract accepts (libocr `types.MaxOracles`). */
 export const MAX_ORACLES = 31;
 
@@ -28,6 +30,8 @@ export interface ProtocolConfig {
   readonly s: readonly number[];
   /** Deviation threshold in parts per billion (reporting and re-transmitting). */
   readonly alphaPpb: bigint;
+  /** The feed guard (this node's configuration, not the chain's); absent: off. */
+  readonly guard?: AnswerGuard;
 }
 
 const DIGEST_RE = /^0x[0-9a-f]{32}$/;
@@ -65,5 +69,9 @@ export function configProblems(config: ProtocolConfig): string[] {
     problems.push(`s must have fewer than 1000 entries, each in 0..${MAX_ORACLES}`);
   }
   if (config.alphaPpb < 0n) problems.push('alphaPpb must not be negative');
+  const guard = config.guard;
+  if (guard?.maxChangePpb !== undefined && guard.maxChangePpb <= 0n)
+    problems.push('guard.maxChangePpb must be positive');
+  if (guard?.band && guard.band.min >= guard.band.max) problems.push('guard.band.min must be below its max');
   return problems;
 }

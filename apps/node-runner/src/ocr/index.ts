@@ -3,6 +3,7 @@ export * from './context.js';
 export * from './effects.js';
 export * from './epoch-round.js';
 export * from './events.js';
+export * from './guard.js';
 export * from './messages.js';
 export * from './median-plugin.js';
 export * from './observation.js';

@@ -1,10 +1,12 @@
 import { requestChainRead } from './chain-reads.js';
 import { isBefore, type EpochRound } from './epoch-round.js';
 import type { OcrEvent } from './events.js';
+import { applyGuard } from './guard.js';
 import { shouldReport } from './median-plugin.js';
 import type { Message } from './messages.js';
 import {
   isInt192,
+  median,
   reportObservationsProblem,
   sameAttestedReport,
   type AttestedReport,
@@ -153,15 +155,24 @@ export function onShouldReportRead(
     latestTransmission: event.latestTransmission,
     latestRoundRequested: event.latestRoundRequested,
   });
+  // The guard overrides every reason, the heartbeat included: a held feed keeps its last answer.
+  const { state: next, held } = applyGuard(
+    state,
+    median(purpose.observations),
+    event.latestTransmission,
+    scope,
+    true,
+  );
   scope.log('info', 'Decided whether to report', {
     ...fields,
-    report: reasons.length > 0,
+    report: reasons.length > 0 && held === undefined,
     reasons: reasons.join(','),
+    ...(held ? { heldByGuard: held } : {}),
   });
-  if (reasons.length === 0) return completeRound(state, scope);
-  if (!maySign(state, purpose)) {
+  if (reasons.length === 0 || held) return completeRound(next, scope);
+  if (!maySign(next, purpose)) {
     scope.log('warn', 'Not signing: already signed a report at or after this round', fields);
-    return state;
+    return next;
   }
   const signature = scope.ctx.signReport(rg.epoch, follower.round, purpose.observations);
   scope.emit({
@@ -177,7 +188,7 @@ export function onShouldReportRead(
   });
   // step() persists the new highestSigned before this Send reaches the runtime.
   return {
-    ...withFollower(state, { ...follower, reportStatus: 'signed' }),
+    ...withFollower(next, { ...follower, reportStatus: 'signed' }),
     highestSigned: { epoch: rg.epoch, round: follower.round },
   };
 }

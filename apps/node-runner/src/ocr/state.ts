@@ -1,5 +1,6 @@
 import type { ProtocolConfig } from './config.js';
 import type { EpochRound } from './epoch-round.js';
+import type { GuardTrip } from './guard.js';
 import type { RoundMessage } from './messages.js';
 import type { AttestedReport, AttributedObservation, AttributedSignedObservation } from './observation.js';
 
@@ -111,6 +112,8 @@ export interface OcrState {
   readonly futureMessages: readonly (readonly RoundMessage[])[];
   readonly chainReads: readonly ChainRead[];
   readonly nextRequestId: number;
+  /** Why the feed guard holds the feed on this node, while it does (not persisted). */
+  readonly guardTrip: GuardTrip | undefined;
 }
 
 export function freshFollower(n: number, round = 0): FollowerState {
@@ -137,5 +140,6 @@ export function initialState(config: ProtocolConfig): OcrState {
     futureMessages: Array.from({ length: n }, () => []),
     chainReads: [],
     nextRequestId: 1,
+    guardTrip: undefined,
   };
 }

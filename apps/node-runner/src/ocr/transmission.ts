@@ -3,6 +3,7 @@ import { requestChainRead } from './chain-reads.js';
 import { compareEpochRound, isBefore, sameEpochRound } from './epoch-round.js';
 import type { LatestTransmission, OcrEvent } from './events.js';
 import type { Timer } from './effects.js';
+import { applyGuard } from './guard.js';
 import { deviates } from './median-plugin.js';
 import { median, type AttestedReport } from './observation.js';
 import type { Scope } from './scope.js';
@@ -61,6 +62,11 @@ export function onAcceptReportRead(
   }
   const latest = contract.value;
   const reportMedian = median(report.observations);
+  const guarded = applyGuard(state, reportMedian, latest, scope, false);
+  if (guarded.held) {
+    scope.log('warn', 'Not transmitting report: the feed guard holds it', { ...fields, guard: guarded.held });
+    return guarded.state;
+  }
   const accepted = state.transmission.latestAccepted;
   if (accepted) {
     if (!isBefore(accepted, purpose)) {
@@ -132,6 +138,15 @@ export function onRecheckRead(
   if (!contract.ok) {
     scope.log('info', 'Not transmitting report', { epoch, round, reason: contract.error });
     return state;
+  }
+  const guarded = applyGuard(state, reportMedian, contract.value, scope, false);
+  if (guarded.held) {
+    scope.log('warn', 'Not transmitting report: the feed guard holds it', {
+      epoch,
+      round,
+      guard: guarded.held,
+    });
+    return guarded.state;
   }
   scope.emit({ type: 'Transmit', epoch, round, median: reportMedian, report });
   scope.log('info', 'Transmitting report', { epoch, round, median: reportMedian.toString() });

@@ -3,6 +3,7 @@ import type { OracleKeys } from '@oracle/evm';
 import type { Logger } from '@oracle/logger';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import type { AcceptedConfig } from '../ports/config-tracker.js';
+import { answerGuard } from './feed-guard.js';
 import type { MessageRouter } from './message-router.js';
 import { ocrContext, protocolConfig } from './ocr-context.js';
 import {
@@ -91,7 +92,12 @@ export class FeedRunner {
     if (!membership) return;
     const { feed, keys, ports, router, metrics, logger } = this.#o;
     const digest = config.raw.configDigest.toLowerCase();
-    const protocol = protocolConfig(digest, config.publicConfig, membership.oracleId);
+    const protocol = protocolConfig(
+      digest,
+      config.publicConfig,
+      membership.oracleId,
+      answerGuard(feed.guard, feed.decimals),
+    );
     const instance: ProtocolInstance = new ProtocolInstance({
       feed,
       protocol,

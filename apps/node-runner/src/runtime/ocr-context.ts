@@ -12,13 +12,21 @@ import {
   type OracleKeys,
   type PublicConfig,
 } from '@oracle/evm';
-import type { AttributedObservation, OcrContext, ProtocolConfig } from '../ocr/index.js';
+import type { AnswerGuard, AttributedObservation, OcrContext, ProtocolConfig } from '../ocr/index.js';
 import type { Membership } from '../ports/config-tracker.js';
 
 const NS_PER_MS = 1_000_000n;
 
-/** The core's parameters for one accepted config (the chain carries nanoseconds; the core takes ms). */
-export function protocolConfig(configDigest: string, pc: PublicConfig, oracleId: number): ProtocolConfig {
+/**
+ * The core's parameters for one accepted config (the chain carries nanoseconds; the core takes ms),
+ * plus this node's feed guard, which comes from its configuration file, not from the chain.
+ */
+export function protocolConfig(
+  configDigest: string,
+  pc: PublicConfig,
+  oracleId: number,
+  guard?: AnswerGuard,
+): ProtocolConfig {
   const ms = (ns: bigint): number => Number(ns / NS_PER_MS);
   return {
     configDigest: configDigest.toLowerCase(),
@@ -34,6 +42,7 @@ export function protocolConfig(configDigest: string, pc: PublicConfig, oracleId:
     rMax: pc.rMax,
     s: pc.s,
     alphaPpb: pc.alphaPpb,
+    ...(guard ? { guard } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import type { ChainReader, ContractTransmitter, TransmitRequest } from '../ports
 import type { Clock } from '../ports/clock.js';
 import type { Store, StoreResult } from '../ports/store.js';
 import type { InboundMessage, Transport } from '../ports/transport.js';
+import { answerGuard, type FeedGuardSettings } from './feed-guard.js';
 import { ocrContext, protocolConfig } from './ocr-context.js';
 import { ProtocolInstance } from './protocol-instance.js';
 
@@ -107,9 +108,22 @@ interface Harness {
   readonly clock: ManualClock;
   readonly stores: MemoryStore[];
   readonly world: ReturnType<typeof don>;
+  /** Each instance's JSON log lines (only with `logs`). */
+  readonly logs: Record<string, unknown>[][];
+  /** What every data source reports, times 10^8 (each oracle adds its id). */
+  readonly price: { value: bigint };
 }
 
-function harness(options: { connected?: boolean } = {}): Harness {
+interface HarnessOptions {
+  readonly connected?: boolean;
+  readonly guard?: FeedGuardSettings;
+  /** Age of the contract's answer (64 123.5) at the start; default 10 s (the heartbeat is 1 h). */
+  readonly answerAgeMs?: number;
+  /** Keep the instances' log lines. */
+  readonly logs?: boolean;
+}
+
+function harness(options: HarnessOptions = {}): Harness {
   const world = don();
   const { keys, peerIds, contract, digest, publicConfig } = world;
   const clock = new ManualClock();
@@ -117,15 +131,25 @@ function harness(options: { connected?: boolean } = {}): Harness {
   const transmitted: TransmitRequest[] = [];
   const failures: string[] = [];
   const instances: ProtocolInstance[] = [];
+  const price = { value: 6_500_000_000_000n };
+  const logs: Record<string, unknown>[][] = keys.map(() => []);
+  const answeredAtMs = clock.now - (options.answerAgeMs ?? 10_000);
   const chain = {
     latestTransmissionDetails: async () => ({
       configDigest: digest,
       epoch: 0,
       round: 0,
       answer: 6_412_350_000_000n,
-      timestampMs: 1_699_999_990_000,
+      timestampMs: answeredAtMs,
     }),
   } as unknown as ChainReader;
+  const feed = {
+    name: 'BTC / USD',
+    pair: 'BTC/USD',
+    decimals: 8,
+    contract,
+    ...(options.guard ? { guard: options.guard } : {}),
+  };
   const stores = keys.map(() => new MemoryStore());
   const metrics = keys.map(() => new NodeMetrics());
   keys.forEach((k, me) => {
@@ -155,8 +179,8 @@ function harness(options: { connected?: boolean } = {}): Harness {
     const membership = { oracleId: me, sharedSecret: sharedSecret.value };
     instances.push(
       new ProtocolInstance({
-        feed: { name: 'BTC / USD', pair: 'BTC/USD', decimals: 8, contract },
-        protocol: protocolConfig(digest, publicConfig, me),
+        feed,
+        protocol: protocolConfig(digest, publicConfig, me, answerGuard(options.guard, feed.decimals)),
         ctx: ocrContext(digest, publicConfig, membership, k),
         peerIds,
         signers: publicConfig.oracles.map((o) => o.signer),
@@ -166,16 +190,22 @@ function harness(options: { connected?: boolean } = {}): Harness {
           transport,
           chain,
           transmitter,
-          observer: { observe: async () => 6_500_000_000_000n + BigInt(me) },
+          observer: { observe: async () => price.value + BigInt(me) },
         },
         metrics: metrics[me] as NodeMetrics,
-        logger,
+        logger: options.logs
+          ? createLogger({
+              service: `oracle-${me}`,
+              level: 'debug',
+              destination: { write: (line) => logs[me]?.push(JSON.parse(line) as Record<string, unknown>) },
+            })
+          : logger,
         blockchainTimeoutMs: 1_000,
         onFailure: (reason) => failures.push(reason),
       }),
     );
   });
-  return { instances, sent, transmitted, failures, metrics, clock, stores, world };
+  return { instances, sent, transmitted, failures, metrics, clock, stores, world, logs, price };
 }
 
 describe('ProtocolInstance', () => {
@@ -245,6 +275,108 @@ describe('ProtocolInstance', () => {
     expect(after.leader).not.toBe(leader);
     expect((await count(follower)) - countedBefore).toBe(after.epoch - before);
     h.instances.forEach((i) => i.stop());
+  });
+
+  describe('with a feed guard', () => {
+    const FEED = '{feed="BTC / USD"}';
+    const TEN_X = 65_000_000_000_000n; // 650 000 at 8 decimals, against 64 123.5 on chain
+    /** Runs the DON for `rounds` deltaRound periods (1 s each). */
+    const run = async (h: Harness, rounds: number): Promise<void> => {
+      for (let t = 0; t < rounds * 10; t++) await h.clock.advance(100);
+    };
+    const guardLines = (h: Harness, i: number) =>
+      (h.logs[i] ?? []).filter((l) => typeof l.msg === 'string' && l.msg.startsWith('Feed guard'));
+
+    it('holds a 10x median for good, heartbeat due, with the gauge, one counted trip and one warning per node', async () => {
+      // The on-chain answer is 2 h old: the heartbeat (1 h) asks for a report in every round.
+      const h = harness({ guard: { maxChangePpb: 500_000_000 }, answerAgeMs: 7_200_000, logs: true });
+      h.price.value = TEN_X;
+      await Promise.all(h.instances.map((i) => i.start()));
+      await run(h, 12);
+      expect(h.transmitted).toEqual([]);
+      expect(h.stores.every((s) => s.highest.size === 0)).toBe(true);
+      for (const [i, instance] of h.instances.entries()) {
+        const status = instance.status();
+        expect(status.guard).toEqual({
+          maxChangePpb: 500_000_000,
+          held: {
+            reason: 'max_change',
+            // Each oracle observes the price plus its OracleID (in 1e-8): the median of any three.
+            median: expect.stringMatching(/^650000\.0000000[12]$/),
+            lastAnswer: '64123.5',
+            sinceMs: expect.any(Number),
+            detail: expect.stringMatching(
+              /^median 650000\.0000000[12] is \+913\.67 % from the last on-chain answer 64123\.5 \(guard allows 50 %\)$/,
+            ),
+          },
+        });
+        const text = await (h.metrics[i] as NodeMetrics).registry.metrics();
+        expect(text).toContain(`oracle_feed_guard_tripped${FEED} 1`);
+        expect(
+          Number(/^oracle_rounds_total\{feed="BTC \/ USD"\} (\d+)$/m.exec(text)?.[1]),
+        ).toBeGreaterThanOrEqual(10);
+        expect(text).toContain('oracle_feed_guard_trips_total{feed="BTC / USD",reason="max_change"} 1');
+        expect(guardLines(h, i)).toEqual([
+          expect.objectContaining({ level: 'warn', reason: 'max_change', lastAnswer: '64123.5' }),
+        ]);
+      }
+      // A held round completes like one with nothing to report: no progress timeouts (3 s), only
+      // the leader change after rMax = 10 rounds.
+      expect(Math.max(...h.instances.map((i) => i.status().epoch))).toBeLessThanOrEqual(2);
+
+      // The sources recover: the next round passes the guard and its report goes on chain.
+      h.price.value = 6_500_000_000_000n;
+      for (let t = 0; t < 100 && h.transmitted.length === 0; t++) await h.clock.advance(100);
+      expect(h.transmitted.length).toBeGreaterThan(0);
+      const decoded = decodeReport(h.transmitted[0]!.report);
+      expect(decoded.ok && decoded.value.observations.every((o) => o.value < 6_600_000_000_000n)).toBe(true);
+      await run(h, 2);
+      for (const [i, instance] of h.instances.entries()) {
+        expect(instance.status().guard).toEqual({ maxChangePpb: 500_000_000 });
+        expect(await (h.metrics[i] as NodeMetrics).registry.metrics()).toContain(
+          `oracle_feed_guard_tripped${FEED} 0`,
+        );
+        expect(guardLines(h, i).map((l) => l.level)).toEqual(['warn', 'info']);
+      }
+      expect(h.failures).toEqual([]);
+      h.instances.forEach((i) => i.stop());
+    });
+
+    it('holds a median outside the band and says so in /status', async () => {
+      const h = harness({ guard: { band: { min: '1000', max: '100000' } } });
+      h.price.value = TEN_X;
+      await Promise.all(h.instances.map((i) => i.start()));
+      await run(h, 6);
+      expect(h.transmitted).toEqual([]);
+      expect(h.instances[2]!.status().guard?.held).toMatchObject({
+        reason: 'band',
+        detail: expect.stringMatching(
+          /^median 650000\.0000000[12] is outside the guard band \[1000, 100000\]$/,
+        ),
+      });
+      expect(await h.metrics[2]!.registry.metrics()).toContain(
+        'oracle_feed_guard_trips_total{feed="BTC / USD",reason="band"} 1',
+      );
+      // A stopped instance (the node left the config, say) holds nothing.
+      h.instances.forEach((i) => i.stop());
+      expect(await h.metrics[2]!.registry.metrics()).toContain(
+        'oracle_feed_guard_tripped{feed="BTC / USD"} 0',
+      );
+    });
+
+    it('without a guard (the default) transmits the same 10x median; the gauge reads 0', async () => {
+      const h = harness({ answerAgeMs: 7_200_000 });
+      h.price.value = TEN_X;
+      await Promise.all(h.instances.map((i) => i.start()));
+      for (let t = 0; t < 100 && h.transmitted.length === 0; t++) await h.clock.advance(100);
+      const decoded = decodeReport(h.transmitted[0]!.report);
+      expect(decoded.ok && decoded.value.observations.every((o) => o.value >= TEN_X)).toBe(true);
+      expect(h.instances[0]!.status().guard).toBeUndefined();
+      const text = await h.metrics[0]!.registry.metrics();
+      expect(text).toContain(`oracle_feed_guard_tripped${FEED} 0`);
+      expect(text).not.toContain('oracle_feed_guard_trips_total{');
+      h.instances.forEach((i) => i.stop());
+    });
   });
 
   it('sends nothing of a step before its Persist effect completes', async () => {

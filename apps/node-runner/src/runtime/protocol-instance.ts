@@ -26,6 +26,7 @@ import type { Transport } from '../ports/transport.js';
 import { scaledToNumber } from '../metrics/feed-values.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { TIMED_OUT, withDeadline } from './deadline.js';
+import { guardHeld, type FeedGuardSettings, type GuardStatus } from './feed-guard.js';
 import {
   deserializePendingTransmission,
   serializePendingTransmission,
@@ -40,6 +41,8 @@ export interface FeedInfo {
   readonly decimals: number;
   /** The aggregator contract. */
   readonly contract: string;
+  /** configuration feeds[].guard; absent: off. */
+  readonly guard?: FeedGuardSettings;
 }
 
 export interface InstancePorts {
@@ -83,6 +86,8 @@ export interface InstanceStatus {
   readonly lastTransmission?: EpochRound & { readonly outcome: TransmitOutcome; readonly atMs: number };
   /** The contract's latest transmission, as last read, and the age of its answer now. */
   readonly onChain?: LatestTransmission & { readonly readAtMs: number; readonly ageSeconds?: number };
+  /** The feed guard, when configured, and `held` while it holds the feed on this node. */
+  readonly guard?: GuardStatus;
 }
 
 type EventMaker = (nowMs: number) => OcrEvent | undefined;
@@ -154,6 +159,8 @@ export class ProtocolInstance {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    // A stopped instance holds nothing (its successor, if any, starts released).
+    if (this.#started) this.#o.metrics.feedGuardTripped.set({ feed: this.#o.feed.name }, 0);
     for (const timer of this.#timers.values()) timer.cancel();
     this.#timers.clear();
     this.#queue.length = 0;
@@ -181,6 +188,7 @@ export class ProtocolInstance {
 
   status(): InstanceStatus {
     const s = this.#state;
+    const { guard, decimals } = this.#o.feed;
     return {
       configDigest: this.#digest,
       oracleId: this.#me,
@@ -197,6 +205,9 @@ export class ProtocolInstance {
           ? { ageSeconds: Math.round((this.#o.ports.clock.nowMs() - this.#onChain.timestampMs) / 1000) }
           : {}),
       },
+      ...(guard
+        ? { guard: { ...guard, ...(s.guardTrip ? { held: guardHeld(s.guardTrip, guard, decimals) } : {}) } }
+        : {}),
     };
   }
 
@@ -230,6 +241,7 @@ export class ProtocolInstance {
     if (state.transmission.latestAccepted !== before.transmission.latestAccepted)
       this.#o.metrics.reports.inc({ feed: this.#o.feed.name });
     this.#updateProgressGauges(before, event);
+    this.#onGuardChange(before, event);
     for (const effect of effects) {
       if (this.#stopped) return;
       if (effect.type === 'Persist') {
@@ -256,6 +268,40 @@ export class ProtocolInstance {
     if (event.type === 'Started' || now.reportGeneration !== before.reportGeneration) {
       metrics.feedRound.set(labels, now.reportGeneration.follower.round);
       metrics.feedLeader.set(labels, now.reportGeneration.leader);
+    }
+  }
+
+  /**
+   * The guard's gauge (0 from the start, for every feed), and on a change of trip its counter and
+   * one log line: a warning when the guard starts holding the feed (or for another reason), info
+   * when it lets reports through again. Nothing per round.
+   */
+  #onGuardChange(before: OcrState, event: OcrEvent): void {
+    const { metrics, feed, logger } = this.#o;
+    const labels = { feed: feed.name };
+    const trip = this.#state.guardTrip;
+    const was = before.guardTrip;
+    if (event.type === 'Started') metrics.feedGuardTripped.set(labels, trip ? 1 : 0);
+    if (trip === was) return;
+    metrics.feedGuardTripped.set(labels, trip ? 1 : 0);
+    if (trip && trip.reason !== was?.reason) {
+      metrics.feedGuardTrips.inc({ ...labels, reason: trip.reason });
+      const held = guardHeld(trip, feed.guard ?? {}, feed.decimals);
+      logger.warn(
+        {
+          reason: held.reason,
+          median: held.median,
+          ...(held.lastAnswer === undefined ? {} : { lastAnswer: held.lastAnswer }),
+          detail: held.detail,
+        },
+        'Feed guard tripped: holding the last on-chain answer until a median passes it again ' +
+          '(or an operator widens or removes feeds[].guard and restarts the node)',
+      );
+    } else if (!trip && was) {
+      logger.info(
+        { reason: was.reason, heldSeconds: Math.round((event.nowMs - was.sinceMs) / 1000) },
+        'Feed guard passes again: reporting resumes',
+      );
     }
   }
 

@@ -66,6 +66,17 @@ describe('DonCollector', () => {
                   answer: '6412350000000',
                   timestampMs: 990_000,
                 },
+                // As the node's /status writes it (GuardStatus).
+                guard: {
+                  maxChangePpb: 500_000_000,
+                  held: {
+                    reason: 'max_change',
+                    median: '640000',
+                    lastAnswer: '64123.5',
+                    sinceMs: 980_000,
+                    detail: 'median 640000 is +898.07 % from the last on-chain answer 64123.5',
+                  },
+                },
               },
             },
           ],
@@ -110,6 +121,11 @@ describe('DonCollector', () => {
       contributors: ['okx'],
       rejected: [],
       onChain: { answer: '64123.5', epoch: 2, round: 4, ageSeconds: 10 },
+      held: {
+        nodes: [2],
+        reason: 'max_change',
+        detail: 'median 640000 is +898.07 % from the last on-chain answer 64123.5',
+      },
     });
 
     // Within maxAgeMs the same model is served without asking anyone again.

@@ -60,6 +60,9 @@ const statusSchema = z.object({
               timestampMs: z.number(),
             })
             .optional(),
+          guard: z
+            .object({ held: z.object({ reason: z.string(), detail: z.string() }).optional() })
+            .optional(),
         })
         .optional(),
     }),

@@ -303,4 +303,31 @@ describe('buildDonModel', () => {
     ]);
     expect(unreachable.feeds[0]?.nodes).toEqual([]);
   });
+
+  it('says which nodes hold a feed with its guard, and why', () => {
+    const state = { epoch: 1, round: 4, leader: 0 };
+    const held = {
+      reason: 'max_change',
+      detail: 'median 640000 is +900 % from the last on-chain answer 64000',
+    };
+    const holding = (index: number): NodeFeedStatus => {
+      const feed = oracleFeed(index, btc, state);
+      return { ...feed, instance: { ...feed.instance!, guard: { held } } };
+    };
+    const guardedButFree = (index: number): NodeFeedStatus => {
+      const feed = oracleFeed(index, btc, state);
+      return { ...feed, instance: { ...feed.instance!, guard: {} } };
+    };
+    const model = buildDonModel(
+      input([
+        node(1, [{ name: btc.name }]),
+        node(4, [holding(4)]),
+        node(2, [holding(2)]),
+        node(3, [guardedButFree(3)]),
+      ]),
+    );
+    expect(model.feeds[0]?.held).toEqual({ nodes: [2, 4], ...held });
+    expect(model.feeds[1]?.held).toBeUndefined();
+    expect(buildDonModel(input([node(3, [guardedButFree(3)])])).feeds[0]?.held).toBeUndefined();
+  });
 });

@@ -44,6 +44,8 @@ export interface NodeFeedStatus {
       readonly answer: bigint;
       readonly timestampMs: number;
     };
+    /** The feed guard, when configured; `held` while it holds the feed on this node. */
+    readonly guard?: { readonly held?: { readonly reason: string; readonly detail: string } };
   };
 }
 
@@ -140,6 +142,8 @@ export interface FeedView {
   readonly deviationPpb?: number;
   /** The deviation is beyond the feed's threshold. */
   readonly deviates: boolean;
+  /** The feed guard holds the last answer on these nodes; reason and detail as the first of them says. */
+  readonly held?: { readonly nodes: readonly number[]; readonly reason: string; readonly detail: string };
   readonly nodes: readonly FeedNodeView[];
 }
 
@@ -244,6 +248,10 @@ function feedView(
       previous.onChain.round === latest.round
         ? previous.transmitterNode
         : undefined));
+  const holding = statuses.flatMap(({ node, status }) => {
+    const held = status.instance?.guard?.held;
+    return held ? [{ node, ...held }] : [];
+  });
   const aggregate = aggregator.ok ? aggregator.pairs[feed.pair] : undefined;
   const deviationPpb =
     latest && aggregate?.price !== undefined
@@ -275,6 +283,15 @@ function feedView(
     rejected: aggregate?.rejected ?? [],
     ...(deviationPpb !== undefined ? { deviationPpb } : {}),
     deviates: deviationPpb !== undefined && deviationPpb > feed.deviationPpb,
+    ...(holding[0]
+      ? {
+          held: {
+            nodes: holding.map((h) => h.node).sort((a, b) => a - b),
+            reason: holding[0].reason,
+            detail: holding[0].detail,
+          },
+        }
+      : {}),
     nodes: [
       ...statuses.map(({ node, status }): FeedNodeView => {
         const instance = status.instance;

@@ -162,9 +162,14 @@ export const PAGE_JS = `'use strict';
         (n.leaderNode !== undefined ? 'node ' + n.leaderNode : 'oracle ' + n.leaderOracleId),
         leaderDown ? el('span', { class: 'down' }, ' (down)') : null);
     })));
-    return el('tr', { 'data-feed': feed.name, class: onChain && onChain.stale ? 'stale' : '' },
+    var held = feed.held
+      ? el('div', { class: 'held small', title: feed.held.detail },
+          badge('bad', 'held: ' + feed.held.reason),
+          el('div', { class: 'muted' }, feed.held.detail + ' (nodes ' + feed.held.nodes.join(', ') + ')'))
+      : null;
+    return el('tr', { 'data-feed': feed.name, class: (onChain && onChain.stale) || feed.held ? 'stale' : '' },
       el('td', { class: 'nowrap' }, el('div', { class: 'big' }, feed.name), el('div', { class: 'muted small' }, feed.pair)),
-      el('td', { class: 'answer big num' }, onChain ? onChain.answer : '—'),
+      el('td', { class: 'answer' }, el('span', { class: 'big num' }, onChain ? onChain.answer : '—'), held),
       el('td', { class: 'age num nowrap' }, age),
       el('td', { class: 'round num nowrap' }, onChain ? 'epoch ' + onChain.epoch + ', round ' + onChain.round : '—'),
       el('td', { class: 'transmitter' }, feed.transmitterNode !== undefined ? 'node ' + feed.transmitterNode : '—'),
@@ -178,9 +183,11 @@ export const PAGE_JS = `'use strict';
     var up = model.nodes.filter(function (n) { return n.state === 'up'; }).length;
     var down = model.nodes.filter(function (n) { return n.state === 'down'; }).length;
     var stale = model.feeds.filter(function (f) { return !f.onChain || f.onChain.stale; }).length;
+    var held = model.feeds.filter(function (f) { return f.held; }).length;
     document.getElementById('summary').replaceChildren(
       badge(up === model.nodes.length ? 'ok' : down > 0 ? 'bad' : 'warn', up + ' / ' + model.nodes.length + ' nodes up'),
       badge(stale === 0 ? 'ok' : 'bad', stale === 0 ? model.feeds.length + ' feeds fresh' : stale + ' / ' + model.feeds.length + ' feeds stale'),
+      held === 0 ? '' : badge('bad', held + ' / ' + model.feeds.length + ' feeds held by their guard'),
       model.aggregator.ok ? badge('ok', 'aggregator answers') : badge('bad', 'aggregator: ' + model.aggregator.error));
     document.querySelector('#nodes tbody').replaceChildren.apply(document.querySelector('#nodes tbody'), model.nodes.map(nodeRow));
     var downNodes = model.nodes.filter(function (n) { return n.state === 'down'; }).map(function (n) { return n.index; });

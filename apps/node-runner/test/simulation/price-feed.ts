@@ -1,5 +1,12 @@
 import type { Prng } from './prng.js';
 
+/** While it lasts, every data source reports the price times `factor` (bad sources, or a real jump). */
+export interface PriceShock {
+  readonly fromMs: number;
+  readonly untilMs: number;
+  readonly factor: bigint;
+}
+
 /**
  * The outside world: a price that random-walks in fixed point (8 decimals), and what an honest
  * node's data source reports for it, with a little noise and the occasional failure.
@@ -7,6 +14,7 @@ import type { Prng } from './prng.js';
 export class PriceFeed {
   private price = 65_000n * 10n ** 8n;
   private stepAtMs = 0;
+  shocks: readonly PriceShock[] = [];
 
   constructor(
     private readonly prng: Prng,
@@ -30,6 +38,8 @@ export class PriceFeed {
   /** An honest observation, or undefined when the data source fails. */
   observe(nowMs: number, prng: Prng): bigint | undefined {
     if (prng.chance(this.failureRate)) return undefined;
-    return (this.trueAt(nowMs) * BigInt(1_000_000 + prng.int(-this.noisePpm, this.noisePpm))) / 1_000_000n;
+    const shock = this.shocks.find((s) => s.fromMs <= nowMs && nowMs < s.untilMs);
+    const reported = this.trueAt(nowMs) * (shock?.factor ?? 1n);
+    return (reported * BigInt(1_000_000 + prng.int(-this.noisePpm, this.noisePpm))) / 1_000_000n;
   }
 }

@@ -3,7 +3,7 @@ import { byzantineBehaviour, type ByzantineTrait } from './byzantine.js';
 import { FakeChain } from './fake-chain.js';
 import { FakeClock } from './fake-clock.js';
 import { InMemoryNetwork, RELIABLE, type NetworkFaults } from './in-memory-network.js';
-import { PriceFeed } from './price-feed.js';
+import { PriceFeed, type PriceShock } from './price-feed.js';
 import { Prng } from './prng.js';
 import { Recorder } from './recorder.js';
 import { evmCrypto, fastCrypto } from './sim-crypto.js';
@@ -36,6 +36,8 @@ export interface Scenario {
   readonly livenessGapMs?: number;
   readonly chainReadTimeoutRate?: number;
   readonly volatilityPpm?: number;
+  /** Windows in which every data source reports a multiple of the price. */
+  readonly priceShocks?: readonly PriceShock[];
   /** Stores that do not keep the signing guard, as libocr: shows what the guard prevents. */
   readonly forgetSignedRounds?: boolean;
   readonly config?: Partial<ProtocolConfig>;
@@ -53,6 +55,8 @@ export interface SimulationResult {
     readonly maxGapMs: number;
     readonly finalEpoch: number;
   };
+  /** The reports the contract accepted, in order. */
+  readonly accepted: readonly { readonly median: bigint; readonly atMs: number }[];
 }
 
 const DIGEST = '0x5e1f0c2a9b3d4e6f708192a3b4c5d6e7';
@@ -97,6 +101,7 @@ export function runSimulation(scenario: Scenario): SimulationResult {
     crypto.recoverSigner,
   );
   const price = new PriceFeed(root.fork(3), scenario.volatilityPpm);
+  price.shocks = scenario.priceShocks ?? [];
   const timing = { ...TIMING, chainReadTimeoutRate: scenario.chainReadTimeoutRate ?? 0 };
   const env = { clock, network, chain, price, recorder, timing };
 
@@ -145,6 +150,7 @@ export function runSimulation(scenario: Scenario): SimulationResult {
       maxGapMs: Math.max(...gaps),
       finalEpoch: Math.max(...nodes.map((n) => n.current?.pacemaker.epoch ?? 0)),
     },
+    accepted: chain.accepted.map(({ median, atMs }) => ({ median, atMs })),
   };
 }
 
