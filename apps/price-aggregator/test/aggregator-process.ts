@@ -81,6 +81,11 @@ export interface StartOptions {
   readonly mainPath?: string;
   /** Node's own flags, before main.js (e.g. V8 heap sizes). */
   readonly nodeFlags?: readonly string[];
+  /**
+   * `solution.feeds` of the configuration. By default one feed of the first `pairs[]` entry's pair
+   * (so it configures nothing the test did not), else of BTC/USD over every enabled source.
+   */
+  readonly feeds?: readonly JsonObject[];
 }
 
 /** Starts `node dist/main.js` with this `priceAggregatorConfig` (port and host filled in) and waits until it answers. */
@@ -96,7 +101,9 @@ export async function startAggregator(
   const configPath = join(dir, 'configuration.json');
   writeFileSync(
     configPath,
-    JSON.stringify(configurationWith({ host: '127.0.0.1', port, ...priceAggregatorConfig }, dir)),
+    JSON.stringify(
+      configurationWith({ host: '127.0.0.1', port, ...priceAggregatorConfig }, dir, options.feeds),
+    ),
   );
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.mainPath ?? MAIN], {
     env: { ...process.env, CONFIG_PATH: configPath, ...options.env },
@@ -146,7 +153,11 @@ export async function startAggregator(
 }
 
 /** The smallest valid configuration.json around an aggregator slice. */
-function configurationWith(priceAggregatorConfig: JsonObject, secretsDir: string): JsonObject {
+function configurationWith(
+  priceAggregatorConfig: JsonObject,
+  secretsDir: string,
+  feeds: readonly JsonObject[] = [defaultFeed(priceAggregatorConfig)],
+): JsonObject {
   return {
     solution: {
       totalNodes: 5,
@@ -154,9 +165,16 @@ function configurationWith(priceAggregatorConfig: JsonObject, secretsDir: string
       chainlinkRpcHttpUrl: 'http://127.0.0.1:8545',
       spSecretsDir: secretsDir,
       priceAggregatorConfig,
-      feeds: [{ name: 'BTC / USD', pair: 'BTC/USD', decimals: 8 }],
+      feeds: [...feeds],
     },
   };
+}
+
+function defaultFeed(priceAggregatorConfig: JsonObject): JsonObject {
+  const pairs = priceAggregatorConfig.pairs;
+  const first = Array.isArray(pairs) ? (pairs[0] as JsonObject | undefined) : undefined;
+  const pair = typeof first?.pair === 'string' ? first.pair : 'BTC/USD';
+  return { name: pair.replace('/', ' / '), pair, decimals: 8 };
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, logs: string[]): Promise<void> {

@@ -162,6 +162,15 @@ const cases: BadCase[] = [
     message: /expected one of "binance"/,
   },
   {
+    name: "feed whose sources differ from its pair's aggregator entry",
+    changes: {
+      'solution.feeds': [{ ...btc, sources: ['kraken', 'coinbase'] }],
+      [`${p}.pairs`]: [{ pair: 'BTC/USD', sources: ['kraken', { source: 'binance', symbol: 'BTC/USDT' }] }],
+    },
+    path: 'solution.feeds[0].sources',
+    message: /differs from priceAggregatorConfig\.pairs\[0\]\.sources/,
+  },
+  {
     name: 'feed listing a source twice',
     changes: { 'solution.feeds': [{ ...btc, sources: ['kraken', { source: 'kraken' }] }] },
     path: 'solution.feeds[0].sources[1]',

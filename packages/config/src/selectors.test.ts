@@ -162,8 +162,42 @@ describe('selectAggregatorConfig', () => {
       withChange(minimalConfiguration(), 'solution.priceAggregatorConfig.port', 3100),
     );
     const slice = selectAggregatorConfig(cfg);
-    expect(slice).toBe(cfg.solution.priceAggregatorConfig);
     expect(slice.port).toBe(3100);
+    expect(Object.isFrozen(slice)).toBe(true);
+  });
+
+  it("makes every feed's pair a configured pair over exactly the feed's sources and symbols", async () => {
+    let json = withChange(minimalConfiguration(), 'solution.feeds', [
+      { name: 'BTC / USD', pair: 'BTC/USD', decimals: 8 },
+      {
+        name: 'LINK / USD',
+        pair: 'LINK/USD',
+        decimals: 8,
+        sources: [
+          { source: 'binance', symbol: 'LINK/USDT' },
+          'coinbase',
+          { source: 'kraken', symbol: 'LINK/USD' },
+        ],
+      },
+      { name: 'ETH / USD', pair: 'ETH/USD', decimals: 8, sources: ['okx', 'kraken'] },
+    ]);
+    json = withChange(json, 'solution.priceAggregatorConfig.pairs', [
+      { pair: 'ETH/USD', sources: ['kraken', 'okx'], minSources: 2 },
+    ]);
+    const slice = selectAggregatorConfig(await configuration(json));
+
+    const byPair = new Map(slice.pairs.map((entry) => [entry.pair, entry]));
+    expect(byPair.get('LINK/USD')?.sources).toEqual([
+      { source: 'binance', symbol: 'LINK/USDT' },
+      'coinbase',
+      'kraken',
+    ]);
+    // A pair with its own entry keeps it (the validation makes sure the feed agrees).
+    expect(byPair.get('ETH/USD')).toEqual({ pair: 'ETH/USD', sources: ['kraken', 'okx'], minSources: 2 });
+    // A feed without sources observes every enabled source.
+    expect(byPair.get('BTC/USD')?.sources).toContain('binance');
+    expect(byPair.get('BTC/USD')?.sources).not.toContain('finnhub');
+    expect(slice.pairs).toHaveLength(3);
   });
 });
 

@@ -41,9 +41,23 @@ export function nodeSecrets(nodeIndex: number): readonly string[] {
   ];
 }
 
-/** The price aggregator's slice, secrets resolved. */
+/**
+ * The price aggregator's slice, secrets resolved. Every feed's pair is a configured pair of the
+ * aggregator, aggregated over exactly the feed's sources and symbols (`pairs[]` gains an entry for
+ * each feed that has none; the validation refuses a feed whose sources differ from its pair's
+ * entry), so whoever asks for a feed's pair gets the median the feed observes.
+ */
 export function selectAggregatorConfig(cfg: Configuration): AggregatorConfig {
-  return cfg.solution.priceAggregatorConfig;
+  const aggregator = cfg.solution.priceAggregatorConfig;
+  const listed = new Set(aggregator.pairs.map((entry) => entry.pair));
+  const feedPairs = cfg.solution.feeds
+    .filter((feed) => !listed.has(feed.pair))
+    .map((feed) => ({
+      pair: feed.pair,
+      sources: feed.sources.map(({ source, symbol }) => (symbol === feed.pair ? source : { source, symbol })),
+    }));
+  if (feedPairs.length === 0) return aggregator;
+  return deepFreeze({ ...aggregator, pairs: [...aggregator.pairs, ...feedPairs] });
 }
 
 /** What every node knows about node `index`. */

@@ -1,7 +1,9 @@
 /**
  * Which sources answer for a pair, and under which symbol: the configured `pairs[]` entry (with
- * per-source symbol overrides such as binance BTC/USDT for BTC/USD), else every enabled source
- * that supports the pair. Also the aggregation policy of each pair.
+ * per-source symbol overrides such as binance BTC/USDT for BTC/USD; every feed's pair has one, see
+ * `selectAggregatorConfig`), else every enabled source that supports the pair. A listed source that
+ * is disabled, or whose definition cannot quote the symbol at all, is left out. Also the
+ * aggregation policy of each pair.
  */
 import type { AggregatorConfig } from '@oracle/config';
 import type { AggregationPolicy } from '../aggregation/aggregate.js';
@@ -19,29 +21,32 @@ export interface PairRoute {
 
 type ConfiguredPair = AggregatorConfig['pairs'][number];
 
-/** Routes are remembered per pair (the configuration does not change); past this many pairs the memory starts over. */
-const MAX_REMEMBERED_PAIRS = 10_000;
-
 export class PairRoutes {
   private readonly configured: ReadonlyMap<string, ConfiguredPair>;
-  private readonly remembered = new Map<string, readonly PairRoute[]>();
+  /** The routes of every configured pair, resolved once (the configuration does not change). */
+  private readonly configuredRoutes: ReadonlyMap<string, readonly PairRoute[]>;
 
   constructor(
     private readonly config: AggregatorConfig,
     private readonly catalog: SourceCatalog,
   ) {
     this.configured = new Map(config.pairs.map((p) => [p.pair, p]));
+    this.configuredRoutes = new Map(
+      [...this.configured.keys()].flatMap((key) => {
+        const pair = parsePair(key);
+        return pair ? [[key, this.resolve(pair)] as const] : [];
+      }),
+    );
   }
 
+  /** Whether a `pairs[]` entry (or a feed) configures the pair. */
+  isConfigured(pair: Pair): boolean {
+    return this.configured.has(pairKey(pair));
+  }
+
+  /** The pair's routes; an ad-hoc pair's are resolved on each call, so no request can grow a memory here. */
   routes(pair: Pair): readonly PairRoute[] {
-    const key = pairKey(pair);
-    let routes = this.remembered.get(key);
-    if (!routes) {
-      if (this.remembered.size >= MAX_REMEMBERED_PAIRS) this.remembered.clear();
-      routes = this.resolve(pair);
-      this.remembered.set(key, routes);
-    }
-    return routes;
+    return this.configuredRoutes.get(pairKey(pair)) ?? this.resolve(pair);
   }
 
   private resolve(pair: Pair): PairRoute[] {
@@ -60,7 +65,8 @@ export class PairRoutes {
     return entry.sources.flatMap((ref) => {
       const { source: id, symbol } = typeof ref === 'string' ? { source: ref, symbol: undefined } : ref;
       const source = this.catalog.get(id);
-      return source?.enabled ? [route(source, symbol ? (parsePair(symbol) ?? pair) : pair)] : [];
+      const asked = symbol ? (parsePair(symbol) ?? pair) : pair;
+      return source?.enabled && source.http.supports(asked) ? [route(source, asked)] : [];
     });
   }
 

@@ -149,6 +149,13 @@ const sourceIdOf = (entry: PairSource): SourceId => (typeof entry === 'string' ?
 const symbolOf = (entry: PairSource): string | undefined =>
   typeof entry === 'string' ? undefined : entry.symbol;
 
+/** Whether two source lists ask the same sources for the same symbols (`pair` where none is given), in any order. */
+function sameSourceList(a: readonly PairSource[], b: readonly PairSource[], pair: string): boolean {
+  const keys = (list: readonly PairSource[]) =>
+    list.map((entry) => `${sourceIdOf(entry)} ${symbolOf(entry) ?? pair}`).sort();
+  return keys(a).join('\n') === keys(b).join('\n');
+}
+
 function* sourceListFindings(
   entries: readonly PairSource[],
   enabled: ReadonlySet<SourceId>,
@@ -264,8 +271,17 @@ function* feedFindings(s: SolutionFields): Generator<Finding> {
       yield { path: ['feeds', i, 'maxAnswer'], message: 'must be greater than minAnswer' };
     }
     if (feed.guard) yield* guardFindings(feed.guard, feed.decimals, ['feeds', i, 'guard']);
-    if (feed.sources) yield* sourceListFindings(feed.sources, enabled, ['feeds', i, 'sources']);
-    else if (resolveFeedSources(feed, s.priceAggregatorConfig).length === 0) {
+    if (feed.sources) {
+      yield* sourceListFindings(feed.sources, enabled, ['feeds', i, 'sources']);
+      const j = s.priceAggregatorConfig.pairs.findIndex((entry) => entry.pair === feed.pair);
+      const entry = s.priceAggregatorConfig.pairs[j];
+      if (entry && !sameSourceList(feed.sources, entry.sources, feed.pair)) {
+        yield {
+          path: ['feeds', i, 'sources'],
+          message: `differs from priceAggregatorConfig.pairs[${j}].sources; a pair is aggregated over one list of sources: list them in one place`,
+        };
+      }
+    } else if (resolveFeedSources(feed, s.priceAggregatorConfig).length === 0) {
       yield {
         path: ['feeds', i, 'sources'],
         message: 'no source to observe: list sources here or enable some in priceAggregatorConfig.sources',
