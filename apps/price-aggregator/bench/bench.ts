@@ -39,7 +39,11 @@ const BATCH_RATE = 500;
 const TTL_MS = 10_000;
 const REFETCH_LEAD_MS = 5_000;
 const REFETCH_PERIOD_MS = TTL_MS - REFETCH_LEAD_MS;
-const TARGETS = { batch100P99Ms: 10, upstreamRatio: 1.05, rssMiB: 150 };
+const TARGETS = { batch100P99Ms: 10, upstreamRatio: 1.05, rssMiB: 150, floodRssMiB: 200 };
+/** Oracle nodes' real load on the batch route is a few requests per second; 100/s gives a p99 of 1 000 samples in 10 s. */
+const ISOLATION_RATE = 100;
+/** The flood: every second, `requests` requests of `pairsPerRequest` random pairs nobody configured, `concurrent` at a time. */
+const FLOOD = { pairsPerRequest: 500, requests: 20, concurrent: 4 };
 
 const { values: flags } = parseArgs({
   options: {
@@ -86,6 +90,8 @@ async function main(): Promise<void> {
         }),
       ),
     }));
+    const isolation = await withAggregator(fake, (app) => hangingSource(fake, app));
+    const flood = await withAggregator(fake, (app) => floodOfAdHocPairs(fake, app));
     const one = await withAggregator(fake, (app) => poll(fake, app, 1));
     const eight = await withAggregator(fake, async (app) => ({
       ...(await poll(fake, app, 8)),
@@ -100,6 +106,8 @@ async function main(): Promise<void> {
         seconds: pollSeconds,
       },
       rssMiB: eight.rssMiB,
+      isolation,
+      flood,
       launch: describeLaunch(launch),
     });
   } finally {
@@ -163,6 +171,86 @@ async function poll(
   return { upstream: fake.requestCount() };
 }
 
+/**
+ * Batches of the 100 configured pairs at ISOLATION_RATE, first with every source answering, then
+ * with okx hanging (its quotes expire during the phase, and it is marked down after its timeout).
+ */
+async function hangingSource(fake: FakeExchange, app: AggregatorProcess): Promise<Figures['isolation']> {
+  const load = async (): Promise<LoadSummary> =>
+    summarize(
+      await inWorker({
+        kind: 'open',
+        url: batchUrl(app, PAIRS.length),
+        ratePerSecond: ISOLATION_RATE,
+        durationMs: loadMs,
+      }),
+    );
+  const healthy = await load();
+  fake.setFault('okx', { kind: 'hang' });
+  try {
+    return { healthy, okxHanging: await load() };
+  } finally {
+    fake.setFault('okx', undefined);
+  }
+}
+
+/**
+ * FLOOD.requests requests of FLOOD.pairsPerRequest random pairs nobody configured, every second
+ * for the load time, while an oracle node asks for the 100 configured pairs four times a second:
+ * the aggregator's peak RSS, the node's batches that lacked a price for any pair, its slowest
+ * batch, and the upstream requests the flood caused.
+ */
+async function floodOfAdHocPairs(fake: FakeExchange, app: AggregatorProcess): Promise<Figures['flood']> {
+  let peakRssMiB = rssMiB(app.pid);
+  const sampler = setInterval(() => (peakRssMiB = Math.max(peakRssMiB, rssMiB(app.pid))), 100);
+  const agent = new Agent({ keepAlive: true, maxSockets: FLOOD.concurrent + 1 });
+  const started = Date.now();
+  let flooding = true;
+  let batches = 0;
+  let batchesMissingAPrice = 0;
+  let slowestBatchMs = 0;
+  const node = (async () => {
+    while (flooding) {
+      const asked = performance.now();
+      const { body } = await app.get<{ pairs: Record<string, { price?: string }> }>(
+        `/quotes/batch?pairs=${PAIRS.map((p) => `${p.base}-${p.quote}`).join(',')}`,
+      );
+      slowestBatchMs = Math.max(slowestBatchMs, performance.now() - asked);
+      batches++;
+      if (PAIRS.some((p) => body.pairs[`${p.base}/${p.quote}`]?.price === undefined)) batchesMissingAPrice++;
+      await sleep(250);
+    }
+  })();
+  let floodRequests = 0;
+  for (let wave = 0; Date.now() - started < loadMs; wave++) {
+    await sleep(Math.max(0, started + wave * 1000 - Date.now()));
+    for (let i = 0; i < FLOOD.requests; i += FLOOD.concurrent) {
+      await Promise.all(
+        Array.from({ length: FLOOD.concurrent }, async (_, j) => {
+          const seed = `${wave}x${i + j}`;
+          const pairs = Array.from({ length: FLOOD.pairsPerRequest }, (_, k) => `F${seed}N${k}-USD`);
+          await get(agent, `${app.url}/quotes/batch?pairs=${pairs.join(',')}`);
+          floodRequests++;
+        }),
+      );
+    }
+  }
+  flooding = false;
+  await node;
+  clearInterval(sampler);
+  agent.destroy();
+  return {
+    floodRequests,
+    pairsAsked: floodRequests * FLOOD.pairsPerRequest,
+    seconds: round((Date.now() - started) / 1000, 1),
+    peakRssMiB: round(peakRssMiB, 1),
+    batches,
+    batchesMissingAPrice,
+    slowestBatchMs: round(slowestBatchMs, 1),
+    upstreamRequests: fake.requestCount(),
+  };
+}
+
 function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return round(Number(match?.[1] ?? Number.NaN) / 1024, 1);
@@ -174,6 +262,18 @@ interface Figures {
   readonly batch100: LoadSummary;
   readonly upstream: { pollers1: number; pollers8: number; ratio: number; seconds: number };
   readonly rssMiB: number;
+  /** 100-pair batches of configured pairs, every source answering and okx hanging. */
+  readonly isolation: { readonly healthy: LoadSummary; readonly okxHanging: LoadSummary };
+  readonly flood: {
+    readonly floodRequests: number;
+    readonly pairsAsked: number;
+    readonly seconds: number;
+    readonly peakRssMiB: number;
+    readonly batches: number;
+    readonly batchesMissingAPrice: number;
+    readonly slowestBatchMs: number;
+    readonly upstreamRequests: number;
+  };
   /** How the aggregator was started (its run script's environment and Node flags). */
   readonly launch: string;
 }
@@ -183,6 +283,11 @@ function report(f: Figures): void {
     batch100P99: f.batch100.p99Ms <= TARGETS.batch100P99Ms,
     upstreamRatio: f.upstream.ratio <= TARGETS.upstreamRatio,
     rss: f.rssMiB <= TARGETS.rssMiB,
+    // "Unchanged within noise": at most twice the healthy p99, or 5 ms more, whichever is larger.
+    hangingSourceP99:
+      f.isolation.okxHanging.p99Ms <= Math.max(2 * f.isolation.healthy.p99Ms, f.isolation.healthy.p99Ms + 5),
+    floodRss: f.flood.peakRssMiB <= TARGETS.floodRssMiB,
+    floodHeartbeat: f.flood.batchesMissingAPrice === 0,
   };
   const row = (name: string, s: LoadSummary, load: string): string[] => [
     name,
@@ -202,6 +307,35 @@ function report(f: Figures): void {
         f.batch100,
         `${BATCH_RATE} req/s`,
       ),
+      row('GET /quotes/batch, 100 configured pairs', f.isolation.healthy, `${ISOLATION_RATE} req/s`),
+      row(
+        `  the same, okx hanging${pass.hangingSourceP99 ? '' : ' (p99 OVER NOISE)'}`,
+        f.isolation.okxHanging,
+        `${ISOLATION_RATE} req/s`,
+      ),
+    ],
+  );
+  const flood = f.flood;
+  table(
+    ['flood of ad-hoc pairs', 'value', 'target'],
+    [
+      [
+        'requests x pairs, seconds',
+        `${flood.floodRequests} x ${FLOOD.pairsPerRequest} (${flood.pairsAsked} pairs), ${flood.seconds} s`,
+        '',
+      ],
+      [
+        'peak RSS (MiB)',
+        String(flood.peakRssMiB),
+        `<= ${TARGETS.floodRssMiB}${pass.floodRss ? '' : ' (MISSED)'}`,
+      ],
+      [
+        'configured batches lacking a price',
+        `${flood.batchesMissingAPrice} of ${flood.batches}`,
+        `0${pass.floodHeartbeat ? '' : ' (MISSED)'}`,
+      ],
+      ['slowest configured batch (ms)', String(flood.slowestBatchMs), ''],
+      ['upstream requests during the flood', String(flood.upstreamRequests), ''],
     ],
   );
   console.log(`\naggregator started as its s6 run script starts it: ${f.launch}`);

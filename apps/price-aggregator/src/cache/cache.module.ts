@@ -43,6 +43,7 @@ import { RefreshScheduler } from './refresh-scheduler.js';
           status,
           metrics,
           minTimeBetweenRefreshesMs: config.refetch.minTimeBetweenRefreshes,
+          unknownPairRetryMs: config.adHocPairs.unknownPairRetryMs,
         }),
       inject: [
         HttpSourceRunner,

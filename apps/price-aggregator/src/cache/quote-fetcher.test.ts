@@ -67,6 +67,7 @@ function setup(runner: ReturnType<typeof fakeRunner>) {
     status,
     metrics,
     minTimeBetweenRefreshesMs: 1_000,
+    unknownPairRetryMs: 3_600_000,
   });
   return { fetcher, cache, registry, status };
 }
@@ -124,6 +125,44 @@ describe('QuoteFetcher', () => {
     const down = setup(broken);
     await down.fetcher.fetch(kraken, [pair('BTC')], 'refetch');
     expect(down.status.isAvailable('kraken')).toBe(false);
+  });
+
+  it('does not ask a source again for an ad-hoc pair it rejected as unknown (a 4xx for one pair is that too)', async () => {
+    const runner = fakeRunner({ unknown: ['XYZ'], rejectBatchesWithUnknown: true });
+    const { fetcher, registry } = setup(runner);
+    const kraken = source();
+    const adHoc = quoteSlot('kraken', pair('XYZ'));
+    const configured = quoteSlot('kraken', pair('XYZ', 'EUR'));
+    registry.request(adHoc, Date.now());
+    registry.request(configured, Date.now(), true);
+    const rejectedAlone = {
+      ...runner,
+      fetchQuotes: async (_s: SourceSettings, pairs: readonly Pair[]) => {
+        runner.requests.push(pairs.map(pairKey));
+        return err({ kind: 'http' as const, status: 400, message: 'kraken: HTTP 400' });
+      },
+    };
+    const bare = setup(rejectedAlone);
+    bare.registry.request(adHoc, Date.now());
+    const [alone] = await bare.fetcher.fetch(kraken, [pair('XYZ')], 'request');
+    expect(!alone?.ok && alone?.error.kind).toBe('not_found');
+    expect(bare.status.isAvailable('kraken')).toBe(true);
+
+    await fetcher.fetch(kraken, [pair('XYZ'), pair('XYZ', 'EUR')], 'refetch');
+    const now = Date.now();
+    // The ad-hoc pair waits unknownPairRetryMs; the configured one only the short failure backoff.
+    expect(registry.get(adHoc)?.notBeforeMs).toBeGreaterThan(now + 3_000_000);
+    expect(registry.get(configured)?.notBeforeMs).toBeLessThan(now + 11_000);
+  });
+
+  it('sends configured pairs and ad-hoc pairs in separate requests', async () => {
+    const runner = fakeRunner();
+    const { fetcher, registry } = setup(runner);
+    registry.request(quoteSlot('kraken', pair('BTC')), Date.now(), true);
+    registry.request(quoteSlot('kraken', pair('AAA')), Date.now());
+    registry.request(quoteSlot('kraken', pair('ETH')), Date.now(), true);
+    await fetcher.fetch(source({}, 5), [pair('AAA'), pair('BTC'), pair('ETH')], 'refetch');
+    expect(runner.requests).toEqual([['BTC/USD', 'ETH/USD'], ['AAA/USD']]);
   });
 
   it('never puts pairs with different batch keys into one request', () => {

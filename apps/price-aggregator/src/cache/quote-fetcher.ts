@@ -7,6 +7,7 @@
 import { backoffDelayMs, err, ok, SingleFlight, type BackoffPolicy, type Result } from '@oracle/core';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import type { HttpSourceRunner, QuoteResult } from '../sources/http-source-runner.js';
+import type { RequestPriority } from '../sources/rate-limiter.js';
 import { pairKey, type Pair, type SourceError } from '../sources/price-source.js';
 import type { SourceSettings } from '../sources/source-catalog.js';
 import type { SourceStatusBoard } from '../sources/source-status.js';
@@ -33,6 +34,8 @@ const PAIR_LEVEL: ReadonlySet<SourceError['kind']> = new Set(['not_found', 'unsu
 
 export interface QuoteFetcherDeps {
   readonly runner: Pick<HttpSourceRunner, 'fetchQuotes'>;
+  /** An ad-hoc pair a source rejected as unknown is not asked of it again for this long. */
+  readonly unknownPairRetryMs: number;
   readonly cache: QuoteCache;
   readonly registry: PairRegistry;
   readonly timing: CacheTiming;
@@ -56,17 +59,31 @@ export class QuoteFetcher {
     return this.flight.has(slot.key);
   }
 
-  /** One outcome per pair, in order. Pairs already being fetched join that fetch. */
+  /**
+   * One outcome per pair, in order. Pairs already being fetched join that fetch. Configured pairs
+   * and ad-hoc pairs never share a request: the configured ones go first in the source's queue.
+   */
   fetch(source: SourceSettings, pairs: readonly Pair[], purpose: FetchPurpose): Promise<FetchOutcome[]> {
     const fresh = uniquePairs(pairs).filter((p) => !this.flight.has(cacheKey(source.id, p)));
-    // Pairs the source cannot quote are answered without a request and take no batch slot.
-    const unsupported = fresh.filter((p) => !source.http.supports(p)).map((p) => [p]);
-    const batches = requestBatches(
-      source,
-      fresh.filter((p) => source.http.supports(p)),
-    );
-    for (const chunk of [...batches, ...unsupported]) {
-      const outcomes = this.fetchChunk(source, chunk, purpose);
+    const configured = (p: Pair): boolean =>
+      this.deps.registry.get(quoteSlot(source.id, p))?.configured ?? false;
+    const supported = fresh.filter((p) => source.http.supports(p));
+    const chunks = [
+      ...requestBatches(source, supported.filter(configured)).map((chunk) => ({
+        chunk,
+        priority: 'configured' as const,
+      })),
+      ...requestBatches(
+        source,
+        supported.filter((p) => !configured(p)),
+      ).map((chunk) => ({ chunk, priority: 'ad-hoc' as const })),
+      // Pairs the source cannot quote are answered without a request and take no batch slot.
+      ...fresh
+        .filter((p) => !source.http.supports(p))
+        .map((p) => ({ chunk: [p], priority: 'ad-hoc' as const })),
+    ];
+    for (const { chunk, priority } of chunks) {
+      const outcomes = this.fetchChunk(source, chunk, purpose, priority);
       for (const pair of chunk) {
         void this.flight.run(cacheKey(source.id, pair), () =>
           outcomes.then((byPair) => byPair.get(pairKey(pair)) as FetchOutcome),
@@ -76,7 +93,9 @@ export class QuoteFetcher {
     return Promise.all(
       pairs.map((pair) =>
         this.flight.run(cacheKey(source.id, pair), () =>
-          this.fetchChunk(source, [pair], purpose).then((m) => m.get(pairKey(pair)) as FetchOutcome),
+          this.fetchChunk(source, [pair], purpose, configured(pair) ? 'configured' : 'ad-hoc').then(
+            (m) => m.get(pairKey(pair)) as FetchOutcome,
+          ),
         ),
       ),
     );
@@ -86,6 +105,7 @@ export class QuoteFetcher {
     source: SourceSettings,
     pairs: readonly Pair[],
     purpose: FetchPurpose,
+    priority: RequestPriority,
   ): Promise<Map<string, FetchOutcome>> {
     const { registry, metrics } = this.deps;
     const startedAtMs = this.now();
@@ -102,13 +122,17 @@ export class QuoteFetcher {
       return false;
     });
     if (supported.length > 0) {
-      const response = await this.pacer.run(() => this.deps.runner.fetchQuotes(source, supported));
+      const ask = (asked: readonly Pair[]) =>
+        this.pacer.run(() => this.deps.runner.fetchQuotes(source, asked, priority));
+      const response = await ask(supported);
       if (supported.length > 1 && rejectedAsBatch(response)) {
         // One bad pair can sink a whole batch (binance: unknown symbol): ask for each alone.
-        const alone = await Promise.all(
-          supported.map((pair) => this.pacer.run(() => this.deps.runner.fetchQuotes(source, [pair]))),
+        const alone = await Promise.all(supported.map((pair) => ask([pair])));
+        supported.forEach((pair, i) =>
+          this.store(source, [pair], pairRejection(source, pair, alone[i] as typeof response), outcomes),
         );
-        supported.forEach((pair, i) => this.store(source, [pair], alone[i] as typeof response, outcomes));
+      } else if (supported.length === 1) {
+        this.store(source, supported, pairRejection(source, supported[0] as Pair, response), outcomes);
       } else {
         this.store(source, supported, response, outcomes);
       }
@@ -120,8 +144,13 @@ export class QuoteFetcher {
       const outcome = outcomes.get(pairKey(pair)) as FetchOutcome;
       anyFailed ||= !outcome.ok;
       const slot = quoteSlot(source.id, pair);
-      const failures = registry.get(slot)?.failures ?? 0;
-      const retryAtMs = finishedAtMs + backoffDelayMs(failedFetchBackoff, failures);
+      const registration = registry.get(slot);
+      const unknownAdHoc = !outcome.ok && PAIR_LEVEL.has(outcome.error.kind) && !registration?.configured;
+      const retryAtMs =
+        finishedAtMs +
+        (unknownAdHoc
+          ? this.deps.unknownPairRetryMs
+          : backoffDelayMs(failedFetchBackoff, registration?.failures ?? 0));
       registry.fetchFinished(slot, outcome.ok ? undefined : outcome.error, retryAtMs);
     }
     if (purpose === 'refetch' && supported.length > 0) {
@@ -180,10 +209,33 @@ export class QuoteFetcher {
   }
 }
 
+/**
+ * A one-pair request that the source refused with a client error (HTTP 4xx other than 401, 403
+ * and 429: e.g. bybit's 400 for a symbol it does not list) says the source does not know the pair:
+ * a pair-level `not_found`, which neither marks the source down nor is asked again soon.
+ */
+function pairRejection(
+  source: SourceSettings,
+  pair: Pair,
+  response: Result<QuoteResult[], SourceError>,
+): Result<QuoteResult[], SourceError> {
+  const unknown = (error: SourceError): SourceError =>
+    isClientError(error)
+      ? {
+          kind: 'not_found',
+          message: `${source.id} rejected ${pairKey(pair)} (HTTP ${error.status})`,
+          status: error.status,
+        }
+      : error;
+  if (!response.ok) return err(unknown(response.error));
+  return ok(response.value.map((r) => ('error' in r ? { pair: r.pair, error: unknown(r.error) } : r)));
+}
+
+const isClientError = (e: SourceError): boolean =>
+  e.kind === 'http' && e.status !== undefined && e.status >= 400 && e.status < 500;
+
 /** Whether a multi-pair request failed as a whole with a client error (every pair an http 4xx). */
 function rejectedAsBatch(response: Result<QuoteResult[], SourceError>): boolean {
-  const isClientError = (e: SourceError): boolean =>
-    e.kind === 'http' && e.status !== undefined && e.status >= 400 && e.status < 500;
   if (!response.ok) return isClientError(response.error);
   return response.value.length > 0 && response.value.every((r) => 'error' in r && isClientError(r.error));
 }

@@ -25,6 +25,7 @@ describe('BatchList', () => {
       [route('binance'), route('okx')],
       [route('binance', ETH), route('kraken', ETH)],
     ],
+    true,
   );
 
   it('knows every slot of the list and the lookups it makes per source', () => {

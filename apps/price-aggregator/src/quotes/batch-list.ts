@@ -36,6 +36,10 @@ export class BatchList {
     readonly pairs: readonly Pair[],
     /** Each pair's routes, aligned with `pairs`. */
     readonly routes: ReadonlyArray<readonly PairRoute[]>,
+    /** Whether every pair is configured (a list the oracle nodes ask every round). */
+    readonly configured: boolean,
+    /** Keys of the ad-hoc pairs over their budget: not served, and given no routes. */
+    readonly refused: ReadonlySet<string> = new Set(),
   ) {
     this.slots = routes.flatMap((pairRoutes) => pairRoutes.map((r) => r.slot));
     const lookups = new Map<SourceId, number>();

@@ -26,7 +26,7 @@ const QUOTE_PREFIX = '/quote/';
 const batchRoute = (): string => BATCH_PATH;
 const quoteRoute = (): string => '/quote/:source/:base/:quote';
 
-/** Pair lists are remembered for this many distinct query strings; past that, the memory starts over. */
+/** Lists of configured pairs are remembered for this many distinct query strings; past that, the memory starts over. */
 const MAX_QUERIES = 256;
 
 export class HotRoutes {
@@ -62,8 +62,10 @@ export class HotRoutes {
       let list = this.lists.get(query);
       if (!list) {
         list = this.quotes.batchList(pairsFromQuery(parseQuery(query).pairs));
-        if (this.lists.size >= MAX_QUERIES) this.lists.clear();
-        this.lists.set(query, list);
+        if (list.configured) {
+          if (this.lists.size >= MAX_QUERIES) this.lists.clear();
+          this.lists.set(query, list);
+        }
       }
       const kept = this.quotes.keptBatchBody(list);
       if (kept) sendJson(res, 200, kept);

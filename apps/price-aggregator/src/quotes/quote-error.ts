@@ -3,7 +3,7 @@ import type { SourceError } from '../sources/price-source.js';
 /** A request the quote API cannot answer, with the HTTP status the reference uses for it. */
 export class QuoteError extends Error {
   constructor(
-    readonly status: 400 | 404 | 502 | 504,
+    readonly status: 400 | 404 | 429 | 502 | 504,
     message: string,
   ) {
     super(message);

@@ -9,6 +9,7 @@ import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
 import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import { SourceCatalog } from '../sources/source-catalog.js';
 import { SourceStatusBoard } from '../sources/source-status.js';
+import { AdHocPairs } from './ad-hoc-pairs.js';
 import { HotRoutes } from './hot-routes.js';
 import { PairRoutes } from './pair-routes.js';
 import { QuotesController } from './quotes.controller.js';
@@ -24,6 +25,19 @@ import { QuotesService } from './quotes.service.js';
       inject: [AGGREGATOR_CONFIG, SourceCatalog],
     },
     {
+      provide: AdHocPairs,
+      useFactory: ({ adHocPairs, pairCleanup }: AggregatorConfig) =>
+        new AdHocPairs(
+          {
+            maxPairs: adHocPairs.maxPairs,
+            maxNewPairsPerMinute: adHocPairs.maxNewPairsPerMinute,
+            inactiveMs: pairCleanup.enabled ? pairCleanup.inactiveTimeoutMs : Number.POSITIVE_INFINITY,
+          },
+          Date.now(),
+        ),
+      inject: [AGGREGATOR_CONFIG],
+    },
+    {
       provide: QuotesService,
       useFactory: (
         catalog: SourceCatalog,
@@ -33,6 +47,7 @@ import { QuotesService } from './quotes.service.js';
         fetcher: QuoteFetcher,
         status: SourceStatusBoard,
         metrics: AggregatorMetrics,
+        adHoc: AdHocPairs,
         config: AggregatorConfig,
       ) =>
         new QuotesService({
@@ -43,6 +58,7 @@ import { QuotesService } from './quotes.service.js';
           fetcher,
           status,
           metrics,
+          adHoc,
           requestTimeoutMs: config.quotes.requestTimeoutMs,
         }),
       inject: [
@@ -53,6 +69,7 @@ import { QuotesService } from './quotes.service.js';
         QuoteFetcher,
         SourceStatusBoard,
         AggregatorMetrics,
+        AdHocPairs,
         AGGREGATOR_CONFIG,
       ],
     },

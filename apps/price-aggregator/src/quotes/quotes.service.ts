@@ -20,6 +20,7 @@ import {
 import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
 import type { SourceStatusBoard } from '../sources/source-status.js';
 import type { PairRoute, PairRoutes } from './pair-routes.js';
+import type { AdHocPairs } from './ad-hoc-pairs.js';
 import { AggregateMemo } from './aggregate-memo.js';
 import { BatchList, type BodyValidity } from './batch-list.js';
 import { QuoteError } from './quote-error.js';
@@ -74,6 +75,7 @@ export interface QuotesServiceDeps {
   readonly fetcher: QuoteFetcher;
   readonly status: SourceStatusBoard;
   readonly metrics: AggregatorMetrics;
+  readonly adHoc: AdHocPairs;
   readonly requestTimeoutMs: number;
 }
 
@@ -90,6 +92,9 @@ interface SerializedAggregate {
 
 /** What is known about one route of a pair during a request: its cached quote, or why there is none. */
 type RouteOutcome = FetchOutcome | undefined;
+
+/** Explains a route with neither a quote nor an error. */
+type MissingQuote = (route: PairRoute) => Rejection;
 
 export class QuotesService {
   /** Aggregates are recomputed only when one of their quotes changes or expires. */
@@ -111,7 +116,10 @@ export class QuotesService {
     const source = this.usableSource(sourceId);
     if (!source.http.supports(pair)) throw new QuoteError(404, `${source.id} cannot quote ${pairKey(pair)}`);
     const slot = quoteSlot(source.id, pair);
-    this.deps.registry.request(slot, Date.now());
+    const now = Date.now();
+    if (!this.deps.registry.get(slot)?.configured && !this.deps.adHoc.admit(pairKey(pair), now))
+      throw new QuoteError(429, this.deps.adHoc.refusal());
+    this.deps.registry.request(slot, now);
     const cached = this.deps.cache.get(slot);
     (cached ? this.deps.metrics.cacheHits : this.deps.metrics.cacheMisses).inc({ source: source.id });
     if (cached) return toSourceQuoteResponse(cached);
@@ -140,9 +148,15 @@ export class QuotesService {
     };
   }
 
-  /** `pairs` (duplicates dropped) prepared for `batchBody`; the same object for the same list. */
+  /**
+   * `pairs` (duplicates dropped) prepared for `batchBody`. A list of configured pairs only (what the
+   * oracle nodes ask every round) is prepared once and the same object returned again. A list with
+   * an ad-hoc pair is prepared anew for each request, its ad-hoc pairs admitted within their budget
+   * (`AdHocPairs`) then and there, so no client can grow a memory here.
+   */
   batchList(pairs: readonly Pair[]): BatchList {
     const unique = uniquePairs(pairs);
+    if (!unique.every((pair) => this.deps.routes.isConfigured(pair))) return this.adHocList(unique);
     const key = BatchList.key(unique);
     let list = this.lists.get(key);
     if (!list) {
@@ -150,10 +164,24 @@ export class QuotesService {
       list = new BatchList(
         unique,
         unique.map((pair) => this.deps.routes.routes(pair)),
+        true,
       );
       this.lists.set(key, list);
     }
     return list;
+  }
+
+  /** A list with ad-hoc pairs; those over the budget are refused, and cost no routes. */
+  private adHocList(pairs: readonly Pair[]): BatchList {
+    const now = Date.now();
+    const refused = new Set<string>();
+    const routes = pairs.map((pair) => {
+      if (this.deps.routes.isConfigured(pair) || this.deps.adHoc.admit(pairKey(pair), now))
+        return this.deps.routes.routes(pair);
+      refused.add(pairKey(pair));
+      return [];
+    });
+    return new BatchList(pairs, routes, false, refused);
   }
 
   /**
@@ -189,17 +217,17 @@ export class QuotesService {
       const entry = this.deps.cache.get(slot, now);
       return entry ? ok(entry) : undefined;
     });
-    return this.aggregatePair(pair, routes, outcomes, (source) => ({
-      source,
-      reason: this.deps.status.isAvailable(source) ? 'no_data' : 'source_down',
-      message: `no fresh quote from ${source}`,
-    }));
+    return this.aggregatePair(pair, routes, outcomes, (route) => this.notCached(route));
   }
 
   /**
-   * Looks every route of every pair up in the cache (registering it), fetches the misses of sources
-   * that are up within the request deadline, and aggregates each pair. `validity` is given when every
-   * route was a cache hit: the aggregates then hold until the cache changes or a quote expires.
+   * Looks every route of every pair up in the cache (registering it) and aggregates each pair.
+   * Configured pairs are answered from the cache as it is: the refresh scheduler keeps them warm,
+   * and no caller of theirs ever waits for a source. Ad-hoc pairs are admitted within their budget
+   * (`AdHocPairs`), and the misses of their sources that are up are fetched within the request
+   * deadline; the routes are then looked up again, so every quote is judged when the answer is
+   * made. `validity` is given when every route was a cache hit: the aggregates then hold until the
+   * cache changes or a quote expires.
    */
   private async aggregates(
     list: BatchList,
@@ -207,44 +235,59 @@ export class QuotesService {
     const now = Date.now();
     const plans = list.pairs.map((pair, i) => {
       const routes = list.routes[i] ?? [];
-      return { pair, routes, outcomes: new Array<RouteOutcome>(routes.length) };
+      const admitted = !list.refused.has(pairKey(pair));
+      return { pair, routes, admitted, outcomes: new Array<RouteOutcome>(routes.length) };
     });
     let validUntilMs = Number.POSITIVE_INFINITY;
     let allHits = true;
     const misses = new Map<SourceId, { source: SourceSettings; slots: QuoteSlot[] }>();
+    const asked = new Set<string>();
     const lookups = new Lookups();
-    for (const { routes, outcomes } of plans) {
+    for (const { routes, admitted, outcomes } of plans) {
+      if (!admitted) continue;
       routes.forEach(({ source, slot }, i) => {
-        this.deps.registry.request(slot, now);
+        const registration = this.deps.registry.request(slot, now);
         const entry = this.deps.cache.get(slot, now);
         lookups.count(source.id, entry !== undefined);
         if (entry) validUntilMs = Math.min(validUntilMs, entry.expiresAtMs);
         else allHits = false;
         const recent = entry ? undefined : this.recentFailure(slot);
         outcomes[i] = entry ? ok(entry) : recent ? err(recent) : undefined;
-        if (entry || recent || !this.deps.status.isAvailable(source.id)) return;
+        if (entry || recent || registration.configured || !this.deps.status.isAvailable(source.id)) return;
         const miss = misses.get(source.id) ?? { source, slots: [] };
         miss.slots.push(slot);
         misses.set(source.id, miss);
+        asked.add(slot.key);
       });
     }
     lookups.record(this.deps.metrics);
     const validity = allHits ? { cacheVersion: this.deps.cache.version, validUntilMs } : undefined;
     if (misses.size > 0) {
       const fetched = await this.fetchWithDeadline([...misses.values()]);
-      for (const { routes, outcomes } of plans)
-        routes.forEach(({ slot }, i) => (outcomes[i] ??= fetched.get(slot.key)));
+      const later = Date.now();
+      for (const { routes, admitted, outcomes } of plans) {
+        if (!admitted) continue;
+        routes.forEach(({ slot }, i) => {
+          const entry = this.deps.cache.get(slot, later);
+          const failed = fetched.get(slot.key) ?? (outcomes[i]?.ok ? undefined : outcomes[i]);
+          outcomes[i] = entry ? ok(entry) : failed?.ok === false ? failed : undefined;
+        });
+      }
     }
-    const missing = (source: SourceId): Rejection =>
-      this.deps.status.isAvailable(source)
+    const missing: MissingQuote = (route) =>
+      asked.has(route.slot.key) && this.deps.status.isAvailable(route.source.id)
         ? {
-            source,
+            source: route.source.id,
             reason: 'timeout',
-            message: `no answer from ${source} within ${this.deps.requestTimeoutMs} ms`,
+            message: `no answer from ${route.source.id} within ${this.deps.requestTimeoutMs} ms`,
           }
-        : { source, reason: 'source_down', message: `${source} is down` };
+        : this.notCached(route);
     this.memo.sweep(now);
-    const aggregates = plans.map(({ pair, routes, outcomes }) => {
+    const aggregates = plans.map(({ pair, routes, admitted, outcomes }) => {
+      if (!admitted) {
+        const result = this.refusedPair(pair);
+        return { result, json: JSON.stringify(result) };
+      }
       const quotes = quotesOf(outcomes);
       const key = pairKey(pair);
       const reused = quotes && this.memo.get(key, quotes, Date.now());
@@ -259,18 +302,39 @@ export class QuotesService {
     return { aggregates, validity };
   }
 
+  /** The answer for an ad-hoc pair over its budget: nothing registered, nothing fetched. */
+  private refusedPair(pair: Pair): PairAggregateResponse {
+    const policy = this.deps.routes.policy(pair);
+    return {
+      pair: pairKey(pair),
+      minSources: policy.minSources,
+      rejected: [],
+      quotes: [],
+      error: this.deps.adHoc.refusal(),
+      contributors: [],
+    };
+  }
+
+  /** Why a route has no quote when none was asked for: its source is down, or it has none yet. */
+  private notCached({ source }: PairRoute): Rejection {
+    return this.deps.status.isAvailable(source.id)
+      ? { source: source.id, reason: 'no_data', message: `no fresh quote from ${source.id}` }
+      : { source: source.id, reason: 'source_down', message: `${source.id} is down` };
+  }
+
   /** Aggregates a pair from each route's quote or error (aligned with `routes`); `missing` explains a route with neither. */
   private aggregatePair(
     pair: Pair,
     routes: readonly PairRoute[],
     outcomes: readonly RouteOutcome[],
-    missing: (source: SourceId) => Rejection,
+    missing: MissingQuote,
   ): PairAggregateResponse {
     const policy = this.deps.routes.policy(pair);
     const quotes: PairSourceQuote[] = [];
     const inputs: SourceQuote[] = [];
     const rejected: Rejection[] = [];
-    routes.forEach(({ source, symbol }, i) => {
+    routes.forEach((route, i) => {
+      const { source, symbol } = route;
       const outcome = outcomes[i];
       if (outcome?.ok) {
         const entry = outcome.value;
@@ -288,7 +352,7 @@ export class QuotesService {
         rejected.push(
           outcome
             ? { source: source.id, reason: outcome.error.kind, message: outcome.error.message }
-            : missing(source.id),
+            : missing(route),
         );
       }
     });

@@ -22,8 +22,9 @@ import type {
   SourcePrice,
 } from './price-source.js';
 import { checkedPrice } from './checked-price.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type RequestPriority } from './rate-limiter.js';
 import type { SourceSettings } from './source-catalog.js';
+import type { SourceStatusBoard } from './source-status.js';
 
 export type QuoteResult = SourcePrice | SourcePairError;
 
@@ -35,6 +36,8 @@ export const sourceRetryBackoff: BackoffPolicy = {
 };
 
 const RETRYABLE = new Set<SourceError['kind']>(['network', 'timeout', 'rate_limited']);
+/** Failures of an attempt that say the source itself cannot be reached. */
+const UNREACHABLE = new Set<SourceError['kind']>(['network', 'timeout']);
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** Kinds of 4xx answers (not 401, 403, 429) whose JSON body the source may explain. */
 const CLIENT_ERROR_BODIES = new Set<SourceError['kind']>(['http', 'not_found']);
@@ -57,12 +60,18 @@ export class HttpSourceRunner {
     private readonly globalProxyUrl: string | undefined,
     private readonly logger: Logger,
     private readonly backoff: BackoffPolicy = sourceRetryBackoff,
+    /** Told of every attempt that timed out or could not connect, so a hanging source is down after its first timeout, not after all retries. */
+    private readonly status?: Pick<SourceStatusBoard, 'failed'>,
   ) {}
 
-  /** Asks `source` for `pairs` in one request (1..maxBatchSize pairs); one result per answered pair. */
+  /**
+   * Asks `source` for `pairs` in one request (1..maxBatchSize pairs); one result per answered pair.
+   * Requests of configured pairs go ahead of ad-hoc ones in the source's queue.
+   */
   async fetchQuotes(
     source: SourceSettings,
     pairs: readonly Pair[],
+    priority: RequestPriority = 'configured',
   ): Promise<Result<QuoteResult[], SourceError>> {
     let spec: HttpRequestSpec;
     try {
@@ -73,7 +82,7 @@ export class HttpSourceRunner {
         message: `${source.id}: cannot build a request: ${(error as Error).message}`,
       });
     }
-    const response = await this.request(source, spec, source.http.responseSchema);
+    const response = await this.request(source, spec, source.http.responseSchema, priority);
     if (!response.ok) return response;
     let results: QuoteResult[];
     try {
@@ -96,8 +105,9 @@ export class HttpSourceRunner {
     source: SourceSettings,
     spec: HttpRequestSpec,
     schema: z.ZodType<T>,
+    priority: RequestPriority = 'configured',
   ): Promise<Result<T, SourceError>> {
-    return retry<T, SourceError>(() => this.attempt(source, spec, schema), {
+    return retry<T, SourceError>(() => this.attempt(source, spec, schema, priority), {
       retries: source.config.maxRetries,
       backoff: this.backoff,
       signal: this.shutdown.signal,
@@ -125,6 +135,7 @@ export class HttpSourceRunner {
     source: SourceSettings,
     spec: HttpRequestSpec,
     schema: z.ZodType<T>,
+    priority: RequestPriority,
   ): Promise<Result<T, SourceError>> {
     const client = this.clientFor(source);
     let outcome: Result<T, SourceError>;
@@ -132,12 +143,15 @@ export class HttpSourceRunner {
       outcome = await client.limiter.schedule(
         () => this.send(source, client, spec, schema),
         this.shutdown.signal,
+        priority,
       );
     } catch {
       outcome = err({ kind: 'network', message: `${source.id}: request abandoned at shutdown` });
     }
     if (!outcome.ok) {
       if (outcome.error.retryAfterMs !== undefined) client.limiter.pauseFor(outcome.error.retryAfterMs);
+      if (UNREACHABLE.has(outcome.error.kind) && !this.shutdown.signal.aborted)
+        this.status?.failed(source.id, outcome.error, Date.now());
       return this.failed(source.id, outcome.error);
     }
     return outcome;

@@ -40,6 +40,18 @@ describe('RateLimiter', () => {
     expect(started).toEqual([3_000, 3_000]);
   });
 
+  it('starts every queued request of configured pairs before any ad-hoc one', async () => {
+    const limiter = new RateLimiter({ rps: 1, maxConcurrent: 1 });
+    const order: string[] = [];
+    const task = (name: string) => async () => void order.push(name);
+    void limiter.schedule(task('first'));
+    for (let i = 0; i < 3; i++) void limiter.schedule(task(`ad-hoc ${i}`), undefined, 'ad-hoc');
+    void limiter.schedule(task('feed a'), undefined, 'configured');
+    void limiter.schedule(task('feed b'));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(order).toEqual(['first', 'feed a', 'feed b', 'ad-hoc 0', 'ad-hoc 1', 'ad-hoc 2']);
+  });
+
   it('drops a queued task whose signal aborts, and rejects the queue on close', async () => {
     const limiter = new RateLimiter({ rps: 1, maxConcurrent: 1 });
     await limiter.schedule(async () => undefined);

@@ -1,8 +1,12 @@
 /**
  * Per-host request limiter: a token bucket of `rps` (burst of one second's worth, at least one)
- * and at most `maxConcurrent` requests in flight. Tasks start in FIFO order. A host that answered
- * 429 with Retry-After is paused as a whole, so other requests do not hammer it meanwhile.
+ * and at most `maxConcurrent` requests in flight. Requests for configured pairs start before any
+ * request for ad-hoc pairs, so ad-hoc traffic only ever gets what the feeds leave over; within a
+ * priority, tasks start in FIFO order. A host that answered 429 with Retry-After is paused as a
+ * whole, so other requests do not hammer it meanwhile.
  */
+export type RequestPriority = 'configured' | 'ad-hoc';
+
 export interface RateLimiterOptions {
   /** Requests per second; null = unlimited. */
   readonly rps: number | null;
@@ -20,7 +24,7 @@ export class RateLimiter {
   private refilledAtMs = Date.now();
   private pausedUntilMs = 0;
   private active = 0;
-  private readonly queue: Waiting[] = [];
+  private readonly queues: Record<RequestPriority, Waiting[]> = { configured: [], 'ad-hoc': [] };
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RateLimiterOptions) {
@@ -29,15 +33,20 @@ export class RateLimiter {
   }
 
   /** Runs `task` when a token and a concurrency slot are free; rejects if `signal` aborts while queued. */
-  schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  schedule<T>(
+    task: () => Promise<T>,
+    signal?: AbortSignal,
+    priority: RequestPriority = 'configured',
+  ): Promise<T> {
+    const queue = this.queues[priority];
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
         return;
       }
       const onAbort = (): void => {
-        const index = this.queue.indexOf(waiting);
-        if (index >= 0) this.queue.splice(index, 1);
+        const index = queue.indexOf(waiting);
+        if (index >= 0) queue.splice(index, 1);
         reject(signal?.reason);
       };
       const waiting: Waiting = {
@@ -54,7 +63,7 @@ export class RateLimiter {
         cancel: reject,
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(waiting);
+      queue.push(waiting);
       this.drain();
     });
   }
@@ -66,27 +75,28 @@ export class RateLimiter {
   }
 
   get pending(): number {
-    return this.queue.length;
+    return this.queues.configured.length + this.queues['ad-hoc'].length;
   }
 
   /** Rejects everything still queued (shutdown). */
   close(reason: unknown): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const waiting of this.queue.splice(0)) waiting.cancel(reason);
+    for (const queue of Object.values(this.queues))
+      for (const waiting of queue.splice(0)) waiting.cancel(reason);
   }
 
   private drain(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.queue.length > 0 && this.active < this.options.maxConcurrent) {
+    while (this.pending > 0 && this.active < this.options.maxConcurrent) {
       const waitMs = this.msUntilAllowed();
       if (waitMs > 0) {
         this.timer = setTimeout(() => this.drain(), waitMs);
         return;
       }
       this.tokens -= 1;
-      this.queue.shift()?.start();
+      (this.queues.configured.shift() ?? this.queues['ad-hoc'].shift())?.start();
     }
   }
 

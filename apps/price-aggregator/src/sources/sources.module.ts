@@ -3,7 +3,7 @@ import type { AggregatorConfig } from '@oracle/config';
 import type { Logger } from '@oracle/logger';
 import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
 import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
-import { HttpSourceRunner } from './http-source-runner.js';
+import { HttpSourceRunner, sourceRetryBackoff } from './http-source-runner.js';
 import { SourceCatalog } from './source-catalog.js';
 import { SourceStatusBoard } from './source-status.js';
 import { sourceModules } from './sources.registry.js';
@@ -27,13 +27,20 @@ import { sourceModules } from './sources.registry.js';
     },
     {
       provide: HttpSourceRunner,
-      useFactory: (metrics: AggregatorMetrics, config: AggregatorConfig, logger: Logger) =>
+      useFactory: (
+        metrics: AggregatorMetrics,
+        config: AggregatorConfig,
+        logger: Logger,
+        status: SourceStatusBoard,
+      ) =>
         new HttpSourceRunner(
           metrics,
           typeof config.proxy === 'string' ? config.proxy : config.proxy?.reveal(),
           logger.child({ component: 'source-runner' }),
+          sourceRetryBackoff,
+          status,
         ),
-      inject: [AggregatorMetrics, AGGREGATOR_CONFIG, LOGGER],
+      inject: [AggregatorMetrics, AGGREGATOR_CONFIG, LOGGER, SourceStatusBoard],
     },
   ],
   exports: [SourceCatalog, SourceStatusBoard, HttpSourceRunner],

@@ -131,6 +131,28 @@ export const priceAggregatorConfigSchema = z.strictObject({
       cleanupIntervalMs: positiveIntSchema.default(20_000),
     })
     .prefault({}),
+  adHocPairs: z
+    .strictObject({
+      maxPairs: z
+        .int()
+        .min(0)
+        .max(10_000)
+        .default(100)
+        .describe('Pairs outside pairs[] and feeds[] served at once; 0 = configured pairs only'),
+      maxNewPairsPerMinute: z
+        .int()
+        .min(0)
+        .max(10_000)
+        .default(60)
+        .describe('New ad-hoc pairs admitted per minute (a burst of one minute)'),
+      unknownPairRetryMs: positiveIntSchema
+        .default(3_600_000)
+        .describe('A source that rejected an ad-hoc pair as unknown is not asked for it again for this long'),
+    })
+    .prefault({})
+    .describe(
+      'Requests for pairs nobody configured: capped, asked of the sources after the configured pairs, and dropped after pairCleanup.inactiveTimeoutMs',
+    ),
   pairsTtl: z
     .array(z.strictObject({ pair: pairSchema, source: sourceIdSchema.optional(), ttlMs: z.int().min(100) }))
     .default([]),
