@@ -154,6 +154,31 @@ describe('planRefresh', () => {
     });
   });
 
+  it('refetches a quote the lead before it turns stale at its source when that comes before its expiry', () => {
+    const { clock, cache, registry, view } = setup();
+    registry.request(quoteSlot('okx', BTC), clock.ms);
+    registry.request(quoteSlot('okx', ETH), clock.ms);
+    // Cached for 300 s, but stamped 10 s ago by a source whose bound is 60 s: stale 50 s from now.
+    cache.put(
+      'okx',
+      { pair: BTC, price: '1', sourceTimestampMs: clock.ms - 10_000 },
+      300_000,
+      'rest',
+      60_000,
+    );
+    // Arrived stale already (stamped 2 days ago): asking again sooner would not help.
+    cache.put(
+      'okx',
+      { pair: ETH, price: '1', sourceTimestampMs: clock.ms - 172_800_000 },
+      300_000,
+      'rest',
+      60_000,
+    );
+    expect(planRefresh(registry.all(), view, clock.ms).nextDueAtMs).toBe(clock.ms + 50_000 - 1_000);
+    clock.ms += 49_000;
+    expect(Object.fromEntries(planRefresh(registry.all(), view, clock.ms).due)).toEqual({ okx: [BTC] });
+  });
+
   it('skips pairs in flight and honours spacing and failure backoff', () => {
     const { clock, registry, inFlight, view } = setup();
     registry.request(quoteSlot('binance', BTC), clock.ms);

@@ -19,13 +19,23 @@ export interface RefreshPlan {
   readonly nextDueAtMs: number | undefined;
 }
 
-/** When a registration should next be fetched. */
+/**
+ * When a registration should next be fetched: `leadMs` before its entry expires, or before the
+ * entry turns stale at its source (`sources.<id>.maxSourceAgeMs`) if that comes first, so a quote
+ * cached longer than its source's bound is replaced before aggregation would refuse it. A quote that
+ * arrived stale already is refetched at its expiry only: asking sooner would not make the source fresher.
+ */
 export function refreshDueAtMs(
   registration: Registration,
   entry: CachedQuote | undefined,
   leadMs: number,
 ): number {
-  return Math.max(registration.notBeforeMs, entry ? entry.expiresAtMs - leadMs : registration.notBeforeMs);
+  if (!entry) return registration.notBeforeMs;
+  const { sourceTimestampMs: stamped, maxSourceAgeMs: bound } = entry;
+  const staleAtMs = stamped !== undefined && bound !== undefined ? stamped + bound : Number.POSITIVE_INFINITY;
+  const usableUntilMs =
+    staleAtMs > entry.receivedAtMs ? Math.min(entry.expiresAtMs, staleAtMs) : entry.expiresAtMs;
+  return Math.max(registration.notBeforeMs, usableUntilMs - leadMs);
 }
 
 export function planRefresh(
