@@ -22,6 +22,7 @@ import {
   NotFoundException,
   PayloadTooLargeException,
 } from '@nestjs/common';
+import { answerClientError } from '@oracle/core';
 import type { Logger } from '@oracle/logger';
 import { errorBody } from './app-exception.filter.js';
 import { sendJson } from './quotes/json-response.js';
@@ -47,9 +48,13 @@ export function guardHttpServer(server: Server, logger: Logger): void {
     const done = (error?: unknown): void => finalHandler(res, error, logger);
     for (const listener of inner) listener.call(server, req, res, done);
   });
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
-    answerClientError(error, socket, logger),
-  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Any client can cause it: debug.
+    logger.debug({ code: error.code, reason: error.message }, 'Malformed HTTP request');
+    answerClientError(error, socket, (statusCode, message) =>
+      JSON.stringify({ statusCode, timestamp: new Date().toISOString(), message }),
+    );
+  });
 }
 
 function refuse(req: IncomingMessage): HttpException | undefined {
@@ -100,31 +105,4 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
 function sendError(res: ServerResponse, exception: unknown, logger: Logger): void {
   const body = errorBody(exception, logger);
   sendJson(res, body.statusCode, Buffer.from(JSON.stringify(body)));
-}
-
-/** Node's own statuses for a request it cannot parse; 400 for the rest. */
-const CLIENT_ERROR_STATUS: Readonly<Record<string, [number, string]>> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
-};
-
-function answerClientError(error: NodeJS.ErrnoException, socket: Socket, logger: Logger): void {
-  logger.debug({ code: error.code, reason: error.message }, 'Malformed HTTP request');
-  // A reset peer cannot be answered; a socket with a response under way cannot take a second one.
-  const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-  if (error.code === 'ECONNRESET' || !socket.writable || busy) {
-    socket.destroy();
-    return;
-  }
-  const [statusCode, reason] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request'];
-  const body = JSON.stringify({
-    statusCode,
-    timestamp: new Date().toISOString(),
-    message: reason.toLowerCase(),
-  });
-  socket.end(
-    `HTTP/1.1 ${statusCode} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

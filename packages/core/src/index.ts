@@ -6,3 +6,4 @@ export * from './single-flight.js';
 export * from './notify-ready.js';
 export * from './decimal.js';
 export * from './http-request.js';
+export * from './http-client-error.js';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { answerClientError } from '@oracle/core';
 import type { Logger } from '@oracle/logger';
 import type { Registry } from 'prom-client';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from '../status-page/page-assets.js';
@@ -52,9 +53,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       else response.destroy();
     });
   });
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
-    answerClientError(error, socket, options.logger),
-  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Any client can cause it: debug.
+    options.logger.debug({ code: error.code, reason: error.message }, 'Malformed HTTP request');
+    answerClientError(error, socket, (_status, reason) => json({ error: reason }));
+  });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -129,32 +132,6 @@ export function targetPath(target: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Node's `clientError` (a request it could not parse, headers too large, a timeout): a JSON answer
- * and a closed connection, in place of Node's bare `HTTP/1.1 400 Bad Request`. Logged at debug:
- * any client can cause it.
- */
-function answerClientError(error: NodeJS.ErrnoException, socket: Socket, logger: Logger): void {
-  logger.debug({ code: error.code, reason: error.message }, 'Malformed HTTP request');
-  // A reset peer cannot be answered; a socket with a response under way cannot take a second one.
-  const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-  if (error.code === 'ECONNRESET' || !socket.writable || busy) {
-    socket.destroy();
-    return;
-  }
-  const [status, reason] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout']
-        : [400, 'Bad Request'];
-  const body = json({ error: reason.toLowerCase() });
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 /** The page loads nothing but its own files and `/don`, and no other site may frame it. */
