@@ -27,6 +27,10 @@ export interface RunningPostgres {
   output(): string;
   /** Fast shutdown, then a fresh server on the same port and data directory. */
   restart(): Promise<void>;
+  /** Fast shutdown only: the port stays closed until start() (an outage of any length). */
+  shutdown(): Promise<void>;
+  /** After shutdown(): the server again on the same port and data directory; resolves once it accepts connections. */
+  start(): Promise<void>;
   /** Fast shutdown and removal of the data directory. */
   stop(): Promise<void>;
 }
@@ -118,6 +122,11 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     }
 
     let current: RunningService = server;
+    // current.stop() is idempotent: after shutdown() this only starts the server again.
+    const restart = async (): Promise<void> => {
+      await current.stop();
+      current = await start();
+    };
     return {
       host,
       port,
@@ -130,10 +139,11 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
         return `postgresql://${credentials}@${host}:${port}/${encodeURIComponent(database)}`;
       },
       output: () => current.output(),
-      restart: async () => {
+      restart,
+      shutdown: async () => {
         await current.stop();
-        current = await start();
       },
+      start: restart,
       stop: async () => {
         await current.stop();
         await dir.remove();
