@@ -22,7 +22,7 @@ import { ContractConfigTracker } from './adapters/contract-config-tracker.js';
 import { EthersTransmitter } from './adapters/ethers-transmitter.js';
 import { Faucet } from './adapters/faucet.js';
 import { Libp2pTransport } from './adapters/libp2p-transport.js';
-import { openPgStore } from './adapters/pg-store.js';
+import { openPgStoreWhenReachable } from './adapters/pg-store.js';
 import { jsonRpcProvider } from './adapters/rpc-provider.js';
 import { startApiServer } from './http/api-server.js';
 import type { NodeKeys } from './keys/node-keys.js';
@@ -88,17 +88,19 @@ async function main(): Promise<void> {
     logger.fatal({ error: (error as Error).message }, 'Cannot read the database password');
     process.exit(1);
   }
+  const metrics = new NodeMetrics(nodeLabels(nodeIndex, node.role));
   const { host, port, name, role } = node.database;
-  const opened = await openPgStore({
+  // A database that is down or restarting is waited for; only one that refuses this node ends it.
+  const opened = await openPgStoreWhenReachable({
     connectionString: `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(dbPassword)}@${host}:${port}/${encodeURIComponent(name)}`,
     logger,
+    onDatabaseError: () => metrics.failures.inc({ kind: 'database' }),
   });
   if (!opened.ok) {
     logger.fatal({ error: opened.error.message }, 'Cannot open the database');
     process.exit(1);
   }
   const store = opened.value;
-  const metrics = new NodeMetrics(nodeLabels(nodeIndex, node.role));
   const clock = systemClock;
   const transport = new Libp2pTransport({
     privateKey: keys.p2pPrivateKey(),

@@ -43,6 +43,13 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
 export async function migrate(pool: Pool, migrations: readonly Migration[]): Promise<string[]> {
   const client = await pool.connect();
   let broken = false;
+  // A checked-out client has no pool listener: a connection lost meanwhile (server restart) is
+  // emitted as 'error' here, and an 'error' without a listener would crash the process. The
+  // query in flight fails with it as well, so the migration fails and is retried by the caller.
+  const onError = (): void => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
@@ -78,7 +85,8 @@ export async function migrate(pool: Pool, migrations: readonly Migration[]): Pro
     });
     throw error;
   } finally {
-    // A client whose ROLLBACK failed has lost its connection: discard it rather than pool it.
+    client.off('error', onError);
+    // A client whose connection was lost (or whose ROLLBACK failed) is discarded, not pooled.
     client.release(broken);
   }
 }

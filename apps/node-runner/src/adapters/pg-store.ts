@@ -1,4 +1,4 @@
-import { err, ok, retry, type BackoffPolicy, type Result } from '@oracle/core';
+import { backoffDelayMs, err, ok, retry, sleep, type BackoffPolicy, type Result } from '@oracle/core';
 import type { Logger } from '@oracle/logger';
 import { getBytes, hexlify } from 'ethers';
 import pg from 'pg';
@@ -28,7 +28,20 @@ export interface PgStoreOptions {
   readonly statementTimeoutMs?: number;
   /** Folder of NNNN_name.sql files (default: this package's src/adapters/migrations). */
   readonly migrationsDir?: string;
+  /**
+   * Called with the error's kind (a SQLSTATE, a socket error code, or a short name) for every
+   * database error the store absorbs: an idle connection lost, a call that failed and is retried.
+   */
+  readonly onDatabaseError?: (kind: string) => void;
 }
+
+/** Delays between attempts to open the store while Postgres is unreachable at start. */
+const defaultOpenBackoff: BackoffPolicy = {
+  initialDelayMs: 1_000,
+  maxDelayMs: 15_000,
+  multiplier: 2,
+  jitter: 0.2,
+};
 
 const defaultBackoff: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 3_000, multiplier: 2, jitter: 0.2 };
 
@@ -49,6 +62,31 @@ export async function openPgStore(options: PgStoreOptions): Promise<Result<PgSto
 }
 
 /**
+ * openPgStore until Postgres answers: a database that is down or restarting when the node starts
+ * is waited for (with backoff, each failed attempt logged) rather than ending the process, which
+ * the supervisor would count as a crash. Only an error that waiting cannot fix (a statement or
+ * migration that fails, wrong credentials) comes back as an error value; `signal` ends the wait.
+ */
+export async function openPgStoreWhenReachable(
+  options: PgStoreOptions & { readonly openBackoff?: BackoffPolicy; readonly signal?: AbortSignal },
+): Promise<Result<PgStore, StoreError>> {
+  for (let attempt = 0; ; attempt++) {
+    const opened = await openPgStore(options);
+    if (opened.ok || opened.error.kind !== 'unavailable' || options.signal?.aborted) return opened;
+    const delayMs = backoffDelayMs(options.openBackoff ?? defaultOpenBackoff, attempt);
+    options.logger.warn(
+      { attempt: attempt + 1, delayMs, error: opened.error.message },
+      'Database unreachable at start; waiting for it',
+    );
+    try {
+      await sleep(delayMs, options.signal);
+    } catch {
+      return opened;
+    }
+  }
+}
+
+/**
  * The Store on PostgreSQL (pg). Each call runs with retries when the server is unreachable
  * (connection refused or lost, server shutting down or starting); every statement is idempotent,
  * so a retry after a lost reply is safe (a repeated advanceHighestSigned answers false, the safe
@@ -59,11 +97,13 @@ export class PgStore implements Store {
   readonly #log: Logger;
   readonly #retries: number;
   readonly #backoff: BackoffPolicy;
+  readonly #onDatabaseError: (kind: string) => void;
 
   constructor(options: PgStoreOptions) {
     this.#log = options.logger.child({ component: 'store' });
     this.#retries = options.retries ?? 6;
     this.#backoff = options.backoff ?? defaultBackoff;
+    this.#onDatabaseError = options.onDatabaseError ?? (() => undefined);
     this.#pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections ?? 4,
@@ -73,10 +113,13 @@ export class PgStore implements Store {
       keepAlive: true,
       application_name: 'node-runner',
     });
-    // An idle connection that dies (server restart) is reported here; without a listener it would crash the process.
-    this.#pool.on('error', (error) =>
-      this.#log.warn({ code: errorCode(error) }, 'Idle database connection lost'),
-    );
+    // An idle connection that dies (server restart) is reported here; without a listener it would
+    // crash the process. The pool has already dropped it; the next call opens a fresh one.
+    this.#pool.on('error', (error) => {
+      const kind = errorKind(error);
+      this.#onDatabaseError(kind);
+      this.#log.warn({ kind }, 'Idle database connection lost');
+    });
   }
 
   /** Applies pending migrations (openPgStore does this at start). */
@@ -318,26 +361,32 @@ export class PgStore implements Store {
     await this.#pool.end();
   }
 
+  /** Runs one call with retries; never rejects: whatever fails comes back as an error value. */
   async #run<T>(operation: string, work: () => Promise<T>): Promise<StoreResult<T>> {
-    const result = await retry(
-      async () => {
-        try {
-          return ok(await work());
-        } catch (error) {
-          return err(error);
-        }
-      },
-      {
-        retries: this.#retries,
-        backoff: this.#backoff,
-        isRetryable: isTransient,
-        onRetry: (error, attempt, delayMs) =>
-          this.#log.warn(
-            { operation, attempt, delayMs, code: errorCode(error) },
-            'Database unavailable, retrying',
-          ),
-      },
-    );
+    let result: Result<T, unknown>;
+    try {
+      result = await retry(
+        async () => {
+          try {
+            return ok(await work());
+          } catch (error) {
+            return err(error);
+          }
+        },
+        {
+          retries: this.#retries,
+          backoff: this.#backoff,
+          isRetryable: isTransient,
+          onRetry: (error, attempt, delayMs) => {
+            const kind = errorKind(error);
+            this.#onDatabaseError(kind);
+            this.#log.warn({ operation, attempt, delayMs, kind }, 'Database unavailable, retrying');
+          },
+        },
+      );
+    } catch (error) {
+      result = err(error);
+    }
     if (result.ok) return result;
     const kind = isTransient(result.error) ? 'unavailable' : 'failed';
     return err({ kind, message: `${operation} failed: ${describe(result.error)}` });
@@ -415,6 +464,20 @@ const TRANSIENT_CODES = new Set([
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * What went wrong, for logs and metrics: the SQLSTATE or socket error code, else a short name for
+ * the errors pg reports without one. Never the message itself (it may quote values).
+ */
+function errorKind(error: unknown): string {
+  const code = errorCode(error);
+  if (code !== undefined) return code;
+  const message = error instanceof Error ? error.message : '';
+  if (/connection terminated/i.test(message)) return 'connection-terminated';
+  if (/timeout exceeded when trying to connect/i.test(message)) return 'connect-timeout';
+  if (/connection error/i.test(message)) return 'connection-error';
+  return error instanceof Error ? error.name : typeof error;
 }
 
 function isTransient(error: unknown): boolean {

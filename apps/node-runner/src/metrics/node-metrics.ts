@@ -6,7 +6,12 @@ export type RuntimeDropReason = 'malformed' | 'unknown-instance' | 'unknown-send
 
 export type TransmissionOutcome = 'confirmed' | 'reverted' | 'skipped' | 'failed';
 
-export type FailureKind = 'store' | 'chain-read' | 'observation' | 'instance' | 'config' | 'faucet';
+/**
+ * `store`: a protocol write or restore failed after the store's retries; `database`: a database
+ * error the store absorbed (an idle connection lost, a call retried).
+ */
+export type FailureKind =
+  'store' | 'database' | 'chain-read' | 'observation' | 'instance' | 'config' | 'faucet';
 
 /**
  * One node's Prometheus metrics, on its own registry (served at /metrics). Label values are

@@ -340,6 +340,7 @@ export class NodeProcess {
   #service: RunningService | undefined;
   /** Output of earlier lives (kept when the node is restarted). */
   #pastOutput = '';
+  readonly #exited = new WeakSet<RunningService>();
 
   constructor(
     readonly index: number,
@@ -351,8 +352,13 @@ export class NodeProcess {
     return this.#service?.pid ?? 0;
   }
 
-  /** Spawns the process; resolves once its API answers. */
-  async start(): Promise<void> {
+  /** Whether the process started last is still running (false once it exited, on its own or killed). */
+  get alive(): boolean {
+    return this.#service !== undefined && !this.#exited.has(this.#service);
+  }
+
+  /** Spawns the process; resolves once its API answers (at once with `untilReady: false`). */
+  async start(options: { readonly untilReady?: boolean } = {}): Promise<void> {
     this.#service = await spawnService(process.execPath, [...NODE_FLAGS, NODE_MAIN], {
       name: `node-${this.index}`,
       env: {
@@ -361,9 +367,15 @@ export class NodeProcess {
         CONFIG_PATH: this.don.configPath,
         NOTIFY_FD: '',
       },
-      readyWhen: async () => (await fetch(`${this.apiUrl}/health`)).status > 0,
-      readyTimeoutMs: 30_000,
+      ...(options.untilReady === false
+        ? {}
+        : {
+            readyWhen: async () => (await fetch(`${this.apiUrl}/health`)).status > 0,
+            readyTimeoutMs: 30_000,
+          }),
     });
+    const service = this.#service;
+    void service.exited.then(() => this.#exited.add(service));
   }
 
   /** SIGKILL: no graceful stop, as in a crash. */

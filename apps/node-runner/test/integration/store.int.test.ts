@@ -1,10 +1,15 @@
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger } from '@oracle/logger';
-import { freePort, makeTempDir, startPostgres, type RunningPostgres } from '@oracle/testing';
+import { freePort, makeTempDir, startPostgres, waitFor, type RunningPostgres } from '@oracle/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPgStore, type PgStore, type PgStoreOptions } from '../../src/adapters/pg-store.js';
+import {
+  openPgStore,
+  openPgStoreWhenReachable,
+  type PgStore,
+  type PgStoreOptions,
+} from '../../src/adapters/pg-store.js';
 import { MIGRATIONS_DIR } from '../../src/adapters/pg-store-migrations.js';
 import type {
   ContractConfig,
@@ -35,7 +40,7 @@ describe('PgStore on a real PostgreSQL', () => {
   }
 
   beforeAll(async () => {
-    postgres = await startPostgres({ databases: ['node_2'] });
+    postgres = await startPostgres({ databases: ['node_2', 'node_3', 'node_4'] });
     options = { connectionString: postgres.connectionString('node_2'), logger, backoff: fast, retries: 30 };
   });
 
@@ -244,7 +249,8 @@ describe('PgStore on a real PostgreSQL', () => {
   });
 
   it('keeps working across a PostgreSQL restart, retrying calls made while it is down', async () => {
-    const store = await open();
+    const errors: string[] = [];
+    const store = await open({ onDatabaseError: (kind) => errors.push(kind) });
     const d = digest(6);
     expect(value(await store.advanceHighestSigned(d, { epoch: 1, round: 1 }))).toBe(true);
 
@@ -267,6 +273,75 @@ describe('PgStore on a real PostgreSQL', () => {
       highestSentEpoch: 1,
       highestReceivedEpoch: [1],
     });
+    // What the store absorbed was reported, by kind (a SQLSTATE, a socket code or a short name).
+    expect(errors.length).toBeGreaterThan(0);
+    for (const kind of errors) expect(kind).toMatch(/^[0-9A-Z]{5}$|^E[A-Z]+$|^[a-z-]+$/);
+  });
+
+  it('survives losing its connection in the middle of a migration, and applies it once the server is back', async () => {
+    // A process-level 'error' nobody listens to would surface here (and fail the run).
+    const uncaught: unknown[] = [];
+    const record = (error: unknown): void => void uncaught.push(error);
+    process.on('uncaughtException', record);
+    const dir = await makeTempDir('migrations');
+    try {
+      await cp(MIGRATIONS_DIR, dir.path, { recursive: true });
+      await writeFile(join(dir.path, '0002_slow.sql'), 'SELECT pg_sleep(2);\n');
+      const connectionString = postgres.connectionString('node_3');
+      const opening = openPgStore({ ...options, connectionString, migrationsDir: dir.path });
+      await waitFor(
+        async () => {
+          const client = new pg.Client({ connectionString });
+          await client.connect();
+          try {
+            const { rows } = await client.query<{ n: string }>(
+              "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(2)%' AND pid <> pg_backend_pid()",
+            );
+            return Number(rows[0]?.n) > 0;
+          } finally {
+            await client.end();
+          }
+        },
+        { what: 'the slow migration running' },
+      );
+      await postgres.restart();
+      const store = value(await opening);
+      stores.push(store);
+      expect(value(await store.migrate([]))).toEqual([]);
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ version: string }>(
+          'SELECT version FROM schema_migrations ORDER BY version',
+        );
+        expect(rows.map((r) => r.version)).toEqual(['0001_initial', '0002_slow']);
+      } finally {
+        await client.end();
+      }
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', record);
+      await dir.remove();
+    }
+  });
+
+  it('waits at start for a server that is down, and opens once it is back', async () => {
+    const errors: string[] = [];
+    await postgres.shutdown();
+    const opening = openPgStoreWhenReachable({
+      ...options,
+      connectionString: postgres.connectionString('node_4'),
+      retries: 1,
+      openBackoff: fast,
+      onDatabaseError: (kind) => errors.push(kind),
+    });
+    // More failed attempts than one openPgStore makes (it would have given up by now).
+    await waitFor(() => errors.length >= 4, { what: 'several failed attempts to open the store' });
+    expect(errors.every((kind) => kind === 'ECONNREFUSED')).toBe(true);
+    await postgres.start();
+    const store = value(await opening);
+    stores.push(store);
+    expect(value(await store.highestSigned(digest(7)))).toBeUndefined();
   });
 
   it('reports an unreachable server as "unavailable" once the retries run out', async () => {
