@@ -52,6 +52,11 @@ export class FrameDecoder {
     this.#maxFrameBytes = maxFrameBytes;
   }
 
+  /** Bytes received that do not make a whole frame yet. */
+  get buffered(): number {
+    return this.#buffered;
+  }
+
   push(chunk: Uint8Array): Uint8Array[] | 'oversize' {
     if (chunk.length > 0) {
       this.#chunks.push(chunk);

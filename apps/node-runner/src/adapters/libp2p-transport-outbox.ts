@@ -77,6 +77,9 @@ export class PeerOutbox {
   async #writableStream(): Promise<Stream | DropReason> {
     const current = this.#stream;
     if (current && current.status === 'open' && current.writeStatus === 'writable') return current;
+    // A stream no longer fit to write to is reset before its replacement opens, never left behind
+    // half open (it would count against the connection's stream limit on both sides).
+    current?.abort(new Error('stream no longer writable'));
     this.#stream = undefined;
     try {
       const opened = await this.#options.openStream(AbortSignal.timeout(this.#options.writeTimeoutMs));
@@ -85,6 +88,9 @@ export class PeerOutbox {
         opened.abort(new Error('outbox closed'));
         return 'not-allowed';
       }
+      // The receiver never writes on a message stream; a stream it writes to is reset.
+      const refuse = (): void => opened.abort(new Error('the receiver wrote to a message stream'));
+      opened.addEventListener('message', refuse, { once: true });
       this.#stream = opened;
       return opened;
     } catch {

@@ -75,13 +75,58 @@ export async function readOneFrame(
   }
 }
 
-/** Answers one peer-exchange request with the records `recordsFor` picks for the requester. */
+/**
+ * Answers one peer-exchange request with the records `recordsFor` picks for the requester, then
+ * ends the stream: closed once the requester closes its side too, reset if it has not by the time
+ * `signal` aborts (or if anything fails), so no answered stream stays open.
+ */
 export async function answerPeerExchange(
   stream: Stream,
   connection: Connection,
   recordsFor: (requester: string) => Promise<PeerRecordEntry[]>,
+  signal: AbortSignal,
 ): Promise<void> {
-  const entries = await recordsFor(connection.remotePeer.toString());
-  stream.send(encodePeerRecords(entries));
-  await stream.close({ signal: AbortSignal.timeout(5_000) });
+  try {
+    const entries = await recordsFor(connection.remotePeer.toString());
+    stream.send(encodePeerRecords(entries));
+  } catch (error) {
+    stream.abort(asError(error));
+    throw error;
+  }
+  await finishStream(stream, signal);
+}
+
+/**
+ * Closes this side of a stream and waits until the remote has closed its side as well, so the
+ * stream is gone from the connection; resets it if that has not happened when `signal` aborts or
+ * the close fails. Never rejects.
+ */
+export async function finishStream(stream: Stream, signal: AbortSignal): Promise<void> {
+  try {
+    await stream.close({ signal });
+    if (stream.status === 'open' || stream.status === 'closing') await closed(stream, signal);
+  } catch (error) {
+    stream.abort(asError(error));
+  }
+}
+
+/** Resolves on the stream's 'close' event; rejects when `signal` aborts first. */
+function closed(stream: Stream, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onClose = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = (): void => {
+      stream.removeEventListener('close', onClose);
+      reject(new Error('the remote did not close its side of the stream in time'));
+    };
+    if (signal.aborted) return onAbort();
+    stream.addEventListener('close', onClose, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

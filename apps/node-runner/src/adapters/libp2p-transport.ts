@@ -2,7 +2,15 @@ import { isIP } from 'node:net';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
-import type { Connection, ConnectionGater, Libp2p, PeerId, PrivateKey, Stream } from '@libp2p/interface';
+import type {
+  Connection,
+  ConnectionGater,
+  Libp2p,
+  PeerId,
+  PrivateKey,
+  Stream,
+  StreamMessageEvent,
+} from '@libp2p/interface';
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -21,6 +29,7 @@ import { PeerOutbox } from './libp2p-transport-outbox.js';
 import {
   answerPeerExchange,
   decodePeerRecords,
+  finishStream,
   PEER_EXCHANGE_PROTOCOL,
   readOneFrame,
   type PeerRecordEntry,
@@ -29,6 +38,15 @@ import { TokenBucket } from './libp2p-transport-rate-limit.js';
 
 /** The protocol carrying framed, tagged messages (one long-lived stream per peer and direction). */
 export const MESSAGE_PROTOCOL = '/sp-oracle/messages/1.0.0';
+
+/**
+ * Message streams libp2p lets one connection hold at a time, per direction. A peer writes to one
+ * stream at a time and a newer stream from it replaces the older one here, so a few are enough for
+ * the handover; a stream past the limit is refused by libp2p before this transport sees it.
+ */
+const MAX_MESSAGE_STREAMS = 4;
+/** Peer-exchange streams at a time per connection and direction (each carries one answer). */
+const MAX_PEER_EXCHANGE_STREAMS = 4;
 
 export interface BootstrapPeer {
   readonly peerId: string;
@@ -44,7 +62,10 @@ export interface TransportLimits {
   readonly messageBurst: number;
   /** Messages waiting for one peer before new ones are dropped. */
   readonly maxQueuedMessages: number;
-  /** Opening a stream, dialling, a blocked write and a peer-exchange request each get this long. */
+  /**
+   * Opening a stream, dialling, a blocked write and a peer-exchange request each get this long; an
+   * inbound message stream must carry its first message within it, or it is reset.
+   */
   readonly ioTimeoutMs: number;
 }
 
@@ -102,6 +123,8 @@ export class Libp2pTransport implements Transport {
   #allowed = new Set<string>();
   readonly #handlers = new Set<(message: InboundMessage) => void>();
   readonly #outboxes = new Map<string, PeerOutbox>();
+  /** Each peer's newest inbound message stream: the one it writes to. */
+  readonly #inbound = new Map<string, Stream>();
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #redial = new Map<string, RedialState>();
   #node: Libp2p | undefined;
@@ -143,16 +166,24 @@ export class Libp2pTransport implements Transport {
       },
     });
     await node.handle(MESSAGE_PROTOCOL, (stream, connection) => this.#acceptMessages(stream, connection), {
-      maxInboundStreams: 8,
+      maxInboundStreams: MAX_MESSAGE_STREAMS,
+      maxOutboundStreams: MAX_MESSAGE_STREAMS,
     });
-    await node.handle(PEER_EXCHANGE_PROTOCOL, (stream, connection) =>
-      answerPeerExchange(stream, connection, (requester) => this.#recordsFor(node, requester)).catch(
-        (error: unknown) =>
+    await node.handle(
+      PEER_EXCHANGE_PROTOCOL,
+      (stream, connection) =>
+        answerPeerExchange(
+          stream,
+          connection,
+          (requester) => this.#recordsFor(node, requester),
+          this.#ioSignal(),
+        ).catch((error: unknown) =>
           this.#log.debug(
             { peerId: connection.remotePeer.toString(), err: error },
             'Peer exchange answer failed',
           ),
-      ),
+        ),
+      { maxInboundStreams: MAX_PEER_EXCHANGE_STREAMS, maxOutboundStreams: MAX_PEER_EXCHANGE_STREAMS },
     );
     for (const peer of this.#bootstrap.values()) {
       await node.peerStore.merge(peerIdFromString(peer.peerId), {
@@ -190,6 +221,8 @@ export class Libp2pTransport implements Transport {
     this.#node = undefined;
     for (const outbox of this.#outboxes.values()) outbox.close();
     this.#outboxes.clear();
+    for (const stream of this.#inbound.values()) stream.abort(new Error('transport stopped'));
+    this.#inbound.clear();
     await this.#reconciling;
     await node.stop();
     this.#log.info('P2P transport stopped');
@@ -228,6 +261,8 @@ export class Libp2pTransport implements Transport {
     for (const peerId of removed) {
       this.#outboxes.get(peerId)?.close();
       this.#outboxes.delete(peerId);
+      this.#inbound.get(peerId)?.abort(new Error('peer no longer allowed'));
+      this.#inbound.delete(peerId);
       this.#buckets.delete(peerId);
       this.#redial.delete(peerId);
       this.#node
@@ -269,14 +304,29 @@ export class Libp2pTransport implements Transport {
     };
   }
 
+  /**
+   * One inbound message stream, read until it ends. Every way it can end leaves it closed or reset,
+   * so a peer cannot wedge the connection by opening streams and abandoning them: a newer stream
+   * from the same peer resets the older one (a peer writes to one stream at a time); a stream with
+   * no complete message within ioTimeoutMs is reset; a stream the peer half-closes is closed on
+   * this side as well, after what it carried is delivered; an oversize frame resets it.
+   */
   #acceptMessages(stream: Stream, connection: Connection): void {
     const from = connection.remotePeer.toString();
     if (!this.#isAllowed(from)) {
       stream.abort(new Error('peer not allowed'));
       return;
     }
+    const previous = this.#inbound.get(from);
+    this.#inbound.set(from, stream);
+    previous?.abort(new Error('replaced by a newer stream from the peer'));
+
     const decoder = new FrameDecoder(this.#limits.maxMessageBytes);
-    stream.addEventListener('message', (event) => {
+    let firstMessage: NodeJS.Timeout | undefined = setTimeout(() => {
+      this.#log.debug({ peerId: from }, 'Inbound stream sent no message in time; resetting it');
+      stream.abort(new Error('no message before the deadline'));
+    }, this.#limits.ioTimeoutMs);
+    const onMessage = (event: StreamMessageEvent): void => {
       const frames = decoder.push(event.data instanceof Uint8Array ? event.data : event.data.subarray());
       if (frames === 'oversize') {
         this.#metrics.messageDropped(from, 'inbound', 'oversize');
@@ -284,8 +334,31 @@ export class Libp2pTransport implements Transport {
         stream.abort(new Error('frame over the size limit'));
         return;
       }
+      if (frames.length > 0) {
+        clearTimeout(firstMessage);
+        firstMessage = undefined;
+      }
       for (const body of frames) this.#deliver(from, body);
-    });
+    };
+    const onRemoteCloseWrite = (): void => {
+      // The peer sends nothing more: what it sent was delivered (messages come before this event).
+      if (decoder.buffered > 0) this.#metrics.messageDropped(from, 'inbound', 'malformed');
+      stream.close({ signal: AbortSignal.timeout(this.#limits.ioTimeoutMs) }).catch((error: unknown) => {
+        stream.abort(error instanceof Error ? error : new Error(String(error)));
+      });
+    };
+    const onClose = (): void => {
+      clearTimeout(firstMessage);
+      stream.removeEventListener('message', onMessage);
+      stream.removeEventListener('remoteCloseWrite', onRemoteCloseWrite);
+      if (this.#inbound.get(from) === stream) this.#inbound.delete(from);
+    };
+    stream.addEventListener('message', onMessage);
+    stream.addEventListener('remoteCloseWrite', onRemoteCloseWrite);
+    stream.addEventListener('close', onClose);
+    // It may have ended before the listeners were added (they only see what comes next).
+    if (stream.status !== 'open') onClose();
+    else if (stream.remoteWriteStatus === 'closed') onRemoteCloseWrite();
   }
 
   #deliver(from: string, body: Uint8Array): void {
@@ -294,7 +367,14 @@ export class Libp2pTransport implements Transport {
     const message = decodeMessage(body);
     if (!message) return this.#metrics.messageDropped(from, 'inbound', 'malformed');
     this.#metrics.messageReceived(from, body.length);
-    for (const handler of this.#handlers) handler({ from, tag: message.tag, payload: message.payload });
+    for (const handler of this.#handlers) {
+      // A handler that throws must not reach libp2p's event dispatch (an uncaught exception).
+      try {
+        handler({ from, tag: message.tag, payload: message.payload });
+      } catch (error) {
+        this.#log.error({ peerId: from, tag: message.tag, err: error }, 'A message handler threw');
+      }
+    }
   }
 
   #bucket(peerId: string): TokenBucket {
@@ -359,23 +439,31 @@ export class Libp2pTransport implements Transport {
   /** Asks one bootstrap peer for signed address records and stores those of allowed peers. */
   async #learnAddresses(node: Libp2p, bootstrapPeerId: string): Promise<void> {
     const signal = this.#ioSignal();
+    let stream: Stream | undefined;
     try {
-      const stream = await node.dialProtocol(peerIdFromString(bootstrapPeerId), PEER_EXCHANGE_PROTOCOL, {
+      stream = await node.dialProtocol(peerIdFromString(bootstrapPeerId), PEER_EXCHANGE_PROTOCOL, {
         signal,
       });
-      const entries = decodePeerRecords(await readOneFrame(stream, this.#limits.maxMessageBytes, signal));
+      const answer = await readOneFrame(stream, this.#limits.maxMessageBytes, signal);
+      // The answer is in: close this side too (the answerer closes its own), so the stream ends.
+      await finishStream(stream, signal);
+      const entries = decodePeerRecords(answer);
       if (!entries) {
         this.#log.warn({ peerId: bootstrapPeerId }, 'Bootstrap peer sent a malformed peer list');
         return;
       }
+      const connected = new Set(node.getPeers().map(String));
       for (const entry of entries) {
-        if (entry.peerId === this.peerId || !this.#allowed.has(entry.peerId)) continue;
+        // Only addresses of allowed peers still missing are needed (checking a record costs a signature).
+        if (entry.peerId === this.peerId || !this.#allowed.has(entry.peerId) || connected.has(entry.peerId))
+          continue;
         const stored = await node.peerStore
           .consumePeerRecord(entry.record, { expectedPeer: peerIdFromString(entry.peerId), signal })
           .catch(() => false);
         if (stored) this.#log.debug({ peerId: entry.peerId, via: bootstrapPeerId }, 'Learned peer addresses');
       }
     } catch (error) {
+      stream?.abort(error instanceof Error ? error : new Error(String(error)));
       this.#log.debug({ peerId: bootstrapPeerId, err: error }, 'Peer exchange with a bootstrap peer failed');
     }
   }

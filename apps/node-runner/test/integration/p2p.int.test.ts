@@ -18,7 +18,17 @@ import {
   MESSAGE_PROTOCOL,
   type BootstrapPeer,
 } from '../../src/adapters/libp2p-transport.js';
-import { encodeFrame, encodeMessage } from '../../src/adapters/libp2p-transport-framing.js';
+import {
+  decodeMessage,
+  encodeFrame,
+  encodeMessage,
+  FrameDecoder,
+} from '../../src/adapters/libp2p-transport-framing.js';
+import {
+  decodePeerRecords,
+  PEER_EXCHANGE_PROTOCOL,
+  readOneFrame,
+} from '../../src/adapters/libp2p-transport-peer-exchange.js';
 import type {
   DropReason,
   InboundMessage,
@@ -28,7 +38,8 @@ import type {
 
 const DIST_TRANSPORT = fileURLToPath(new URL('../../dist/adapters/libp2p-transport.js', import.meta.url));
 const logger = createLogger({ service: 'p2p-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-const limits = { maxMessagesPerSecond: 100, messageBurst: 200 };
+// ioTimeoutMs also bounds how long an inbound stream may stay silent (shorter than the default 5 s).
+const limits = { maxMessagesPerSecond: 100, messageBurst: 200, ioTimeoutMs: 2_000 };
 const fastRedial = { initialDelayMs: 100, maxDelayMs: 1_000, multiplier: 2, jitter: 0 };
 
 interface Identity {
@@ -154,6 +165,8 @@ describe('libp2p transport on loopback', () => {
   let bootstrapId: Identity;
   let oracleIds: Identity[];
   let probeId: Identity;
+  let abuserId: Identity;
+  let requesterId: Identity;
   let bootstrapPeers: BootstrapPeer[];
   let allowed: string[];
   let bootstrapNode: RunningNode;
@@ -168,8 +181,11 @@ describe('libp2p transport on loopback', () => {
     oracleIds = [await identity(), await identity(), await identity(), await identity()];
     // An allow-listed identity the test drives by hand to send malformed traffic.
     probeId = await identity();
+    // An allow-listed identity that opens streams and abandons them.
+    abuserId = await identity();
+    requesterId = await identity();
     bootstrapPeers = [{ peerId: bootstrapId.peerId, host: '127.0.0.1', port: bootstrapId.port }];
-    allowed = [...oracleIds.map((o) => o.peerId), probeId.peerId];
+    allowed = [...oracleIds.map((o) => o.peerId), probeId.peerId, abuserId.peerId, requesterId.peerId];
     bootstrapNode = await startNode(bootstrapId, bootstrapPeers, allowed);
     // Oracles know only the bootstrap's address; each other's they learn through it.
     oracles = await Promise.all(oracleIds.slice(0, 3).map((id) => startNode(id, bootstrapPeers, allowed)));
@@ -291,6 +307,100 @@ describe('libp2p transport on loopback', () => {
     const oversized = new Uint8Array(64 * 1024);
     expect(target.transport.send(oracleIds[1]?.peerId as string, 'feed-a', oversized)).toBe(false);
     expect(target.metrics.count('oversize', 'outbound')).toBe(1);
+  });
+
+  it('cleans up streams an allowed peer abandons or half-closes, and keeps carrying its traffic both ways', async () => {
+    const target = oracles[1] as RunningNode;
+    const abuser = await rawNode(abuserId.key);
+    extra.push(abuser);
+    // The abuser also answers the message protocol, so the target can send to it.
+    const toAbuser: string[] = [];
+    await abuser.handle(MESSAGE_PROTOCOL, (stream) => {
+      const decoder = new FrameDecoder(64 * 1024);
+      stream.addEventListener('message', (event) => {
+        const frames = decoder.push(event.data instanceof Uint8Array ? event.data : event.data.subarray());
+        if (frames === 'oversize') return;
+        for (const body of frames) {
+          const message = decodeMessage(body);
+          if (message) toAbuser.push(new TextDecoder().decode(message.payload));
+        }
+      });
+    });
+    const address = multiaddr(`/ip4/127.0.0.1/tcp/${target.id.port}/p2p/${target.id.peerId}`);
+    const open = (): Promise<Stream> => abuser.dialProtocol(address, MESSAGE_PROTOCOL);
+    const frame = (payload: string): Uint8Array =>
+      encodeFrame(encodeMessage('feed-a', new TextEncoder().encode(payload)) as Uint8Array);
+    const fromAbuser = (): string[] => target.inbox.filter((m) => m.from === abuserId.peerId).map(text);
+    const messageStreams = (): Stream[] =>
+      abuser
+        .getConnections(peerIdFromPrivateKey(target.id.key))
+        .flatMap((c) => c.streams)
+        .filter((s) => s.protocol === MESSAGE_PROTOCOL && s.direction === 'outbound');
+
+    // 100 streams abandoned three ways: silent and left open, half-closed at once, or left with
+    // half a frame. libp2p refuses a message stream past a few open ones on a connection, so
+    // streams the target leaves open would lock the abuser's traffic out.
+    for (let i = 0; i < 100; i++) {
+      const stream = await open().catch(() => undefined);
+      if (!stream) continue;
+      if (i % 3 === 1) await stream.close().catch(() => undefined);
+      if (i % 3 === 2 && stream.writeStatus === 'writable') stream.send(frame(`half ${i}`).subarray(0, 7));
+    }
+
+    // Ordinary traffic still flows, on a new stream, both ways.
+    const fresh = await open();
+    fresh.send(frame('still here'));
+    await waitFor(() => fromAbuser().includes('still here'), {
+      what: 'a message on a new stream after 100 abandoned ones',
+    });
+    expect(target.transport.send(abuserId.peerId, 'feed-a', new TextEncoder().encode('reply'))).toBe(true);
+    await waitFor(() => toAbuser.includes('reply'), { what: 'the target sending to the abuser' });
+    // The target reset or closed every abandoned stream; only the one in use is left.
+    await waitFor(() => messageStreams().length === 1, {
+      timeoutMs: 15_000,
+      what: 'the abandoned streams closed or reset by the target',
+    });
+
+    // A malformed message on the live stream is dropped and counted, and the stream goes on.
+    const malformedBefore = target.metrics.count('malformed');
+    fresh.send(encodeFrame(new Uint8Array([9, 1])));
+    fresh.send(frame('after malformed'));
+    await waitFor(() => fromAbuser().includes('after malformed'), {
+      what: 'the message after a malformed one',
+    });
+    expect(target.metrics.count('malformed')).toBe(malformedBefore + 1);
+
+    // A stream that stays silent is reset after the first-message deadline, with no newer stream.
+    const silent = await open();
+    await waitFor(() => silent.status !== 'open', {
+      timeoutMs: 15_000,
+      what: 'a silent inbound stream reset by the target',
+    });
+    expect(silent.status).toBe('reset');
+
+    // A half-closed stream: its messages are delivered, then the target closes its side too.
+    const half = await open();
+    half.send(frame('before half-close'));
+    await half.close();
+    await waitFor(() => fromAbuser().includes('before half-close'), {
+      what: 'the message sent before the half-close',
+    });
+    await waitFor(() => half.status === 'closed', { what: 'the half-closed stream closed by the target' });
+  });
+
+  it('ends a peer-exchange stream the requester leaves open after the answer', async () => {
+    const requester = await rawNode(requesterId.key);
+    extra.push(requester);
+    const address = multiaddr(`/ip4/127.0.0.1/tcp/${bootstrapId.port}/p2p/${bootstrapId.peerId}`);
+    // More requests than the bootstrap takes at a time on one connection, each answered and left open.
+    for (let i = 0; i < 5; i++) {
+      const stream = await requester.dialProtocol(address, PEER_EXCHANGE_PROTOCOL);
+      const answer = await readOneFrame(stream, 64 * 1024, AbortSignal.timeout(5_000));
+      expect(decodePeerRecords(answer)).toBeDefined();
+      await waitFor(() => stream.status !== 'open', {
+        what: `peer-exchange stream ${i} ended by the bootstrap`,
+      });
+    }
   });
 
   it('lets a killed node rejoin and traffic resume both ways', async () => {
