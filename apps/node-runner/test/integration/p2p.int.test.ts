@@ -258,8 +258,12 @@ describe('libp2p transport on loopback', () => {
     // Oracles refuse to dial it too, even when asked directly.
     expect(target.transport.send(outsiderId.peerId, 'feed-a', new Uint8Array([1]))).toBe(false);
     expect(target.metrics.count('not-allowed', 'outbound')).toBe(1);
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(outsider.transport.connectedPeers()).toEqual([]);
+    // The outsider keeps dialling the peers it was told of, and may count a connection for the
+    // moment until the other side's gater closes it: no such connection lasts, and no node of the
+    // DON ever lists the outsider.
+    await waitFor(() => outsider.transport.connectedPeers().length === 0, {
+      what: "the outsider's dialled connections closed",
+    });
     for (const node of [bootstrapNode, ...oracles])
       expect(node.transport.connectedPeers()).not.toContain(outsiderId.peerId);
   });
@@ -442,10 +446,9 @@ describe('libp2p transport on loopback', () => {
         what: 'the removed peer disconnected',
       },
     );
-    // b keeps trying (a is still on b's list) but a's gater refuses it.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // b keeps trying (a is still on b's list) but a's gater refuses it, and a sends it nothing.
     expect(a.transport.connectedPeers()).not.toContain(b.id.peerId);
-    expect(b.transport.send(a.id.peerId, 'feed-a', new Uint8Array([1]))).toBe(false);
+    expect(a.transport.send(b.id.peerId, 'feed-a', new Uint8Array([1]))).toBe(false);
 
     a.transport.setAllowedPeers(allowed);
     await waitFor(() => a.transport.connectedPeers().includes(b.id.peerId), { what: 'the peer readmitted' });
