@@ -13,7 +13,13 @@ export interface ContractArtifact {
   readonly compiler: { readonly version: string; readonly settings: Record<string, unknown> };
 }
 
-export type ContractName = 'OffchainAggregator' | 'AggregatorV3Interface' | 'AggregatorInterface';
+export type ContractName =
+  | 'OffchainAggregator'
+  | 'SuperProtocolOffchainAggregator'
+  | 'LocalAdminCertificateHelper'
+  | 'AggregatorProxy'
+  | 'AggregatorV3Interface'
+  | 'AggregatorInterface';
 
 // This module sits in src/ (tests) or dist/ (build); the package root is one level up from either.
 const artifactsDir = new URL('../dist/contracts/', import.meta.url);

@@ -16,6 +16,7 @@ export * from './report-context.js';
 export * from './report-signature.js';
 export * from './report.js';
 export * from './shared-secret.js';
+export * from './super-protocol.js';
 export * from './transmission-schedule.js';
 export * from './transmit.js';
 export { ed25519PublicKey, x25519PublicKey } from './curve25519.js';

@@ -103,6 +103,10 @@ beforeAll(async () => {
     encodedConfigVersion: ENCODED_CONFIG_VERSION,
     encoded: encodeOffchainConfig(don.offchainConfig),
   };
+  // As on Chainlink's contract, every transmitter needs a payee before setConfig.
+  await (
+    await aggregator.setPayees([...contractConfig.transmitters], [...contractConfig.transmitters])
+  ).wait();
   const tx = await aggregator.setConfig(
     [...contractConfig.signers],
     [...contractConfig.transmitters],
@@ -191,8 +195,25 @@ describe('configuration', () => {
         aggregator.setConfig.staticCall(s, [t[0] as string, ...t.slice(1, 3), t[0] as string], 1, v, e),
       ),
     ).toBe('repeated transmitter address');
+    const unpaid = [...t.slice(0, 3), Wallet.createRandom().address];
+    expect(await revertReason(aggregator.setConfig.staticCall(s, unpaid, 1, v, e))).toBe('payee must be set');
     const stranger = aggregator.connect(chain.wallet(1));
     expect(await revertReason(stranger.setConfig.staticCall(s, t, 1, v, e))).toBe('Only callable by owner');
+  });
+
+  it('sets payees as the stock contract does: once, the same again is a no-op, another one reverts', async () => {
+    const [t0, t1] = contractConfig.transmitters as [string, string];
+    const stranger = chain.wallet(3).address;
+    expect(await revertReason(aggregator.setPayees.staticCall([t0], [stranger]))).toBe('payee already set');
+    expect(await revertReason(aggregator.setPayees.staticCall([t0, t1], [t0]))).toBe(
+      'transmitters.size != payees.size',
+    );
+    const again = (await (await aggregator.setPayees([t0], [t0])).wait()) as TransactionReceipt;
+    expect(again.logs).toHaveLength(0);
+    expect(
+      await revertReason(aggregator.connect(chain.wallet(1)).setPayees.staticCall([stranger], [stranger])),
+    ).toBe('Only callable by owner');
+    expect(await aggregator.typeAndVersion()).toBe('OffchainAggregator 4.0.0');
   });
 });
 

@@ -30,6 +30,7 @@ describe('golden vectors against Solidity', () => {
     });
     expect(await aggregator.getAddress()).toBe(GOLDEN_CONTRACT_ADDRESS);
     const c = GOLDEN_CONTRACT_CONFIG;
+    await (await aggregator.setPayees([...c.transmitters], [...c.transmitters])).wait();
     await (
       await aggregator.setConfig(
         [...c.signers],
