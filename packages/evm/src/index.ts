@@ -6,7 +6,6 @@ export * from './config-encoding.js';
 export * from './contract-artifacts.js';
 export * from './events.js';
 export * from './int192.js';
-export * from './key-file.js';
 export * from './keys.js';
 export * from './leader.js';
 export * from './observation-signature.js';

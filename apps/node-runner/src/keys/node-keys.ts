@@ -2,21 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { PrivateKey } from '@libp2p/interface';
-import {
-  generateOracleKeys,
-  readOracleKeysFile,
-  writeOracleKeysFile,
-  type OracleKeys,
-  type OracleKeysPublic,
-} from '@oracle/evm';
+import { generateOracleKeys, type OracleKeys, type OracleKeysPublic } from '@oracle/evm';
+import { readOracleKeysFile, writeOracleKeysFile } from './ocr-key-file.js';
 import { generateP2pKey, p2pPeerId, readP2pKeyFile, writeP2pKeyFile } from './p2p-key.js';
 import { createSecretFile, ensurePrivateDir } from './secret-files.js';
 
+/** The sealed layout, the default: keys generated on first boot, sealed with the keystore passphrase. */
 export interface NodeKeyPaths {
   readonly dir: string;
   /** The P2P identity (p2p-key.ts). */
   readonly p2pKeyFile: string;
-  /** The OCR keys and the transmitter key, in @oracle/evm's key file format. */
+  /** The OCR keys and the transmitter key (ocr-key-file.ts). */
   readonly ocrKeyFile: string;
   /** The generated passphrase, used when the configuration gives none. */
   readonly keystorePasswordFile: string;
@@ -84,7 +80,7 @@ export async function generateNodeKeys(paths: NodeKeyPaths, passphrase: string):
     writeOracleKeysFile(
       tmp,
       generateOracleKeys((length) => randomBytes(length)),
-      { passphrase },
+      passphrase,
     );
   if (await createSecretFile(paths.ocrKeyFile, writeOcr)) created.push(paths.ocrKeyFile);
   return created;
@@ -94,7 +90,7 @@ export async function generateNodeKeys(paths: NodeKeyPaths, passphrase: string):
 export async function loadNodeKeys(paths: NodeKeyPaths, passphrase: string): Promise<NodeKeys> {
   const [p2p, oracle] = await Promise.all([
     readP2pKeyFile(paths.p2pKeyFile, passphrase),
-    readOracleKeysFile(paths.ocrKeyFile, { passphrase }),
+    readOracleKeysFile(paths.ocrKeyFile, passphrase),
   ]);
   return new NodeKeys(p2p, oracle);
 }

@@ -1,133 +1,84 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  randomBytes,
-  scrypt as scryptCallback,
-  type ScryptOptions,
-} from 'node:crypto';
-import { chmod, open, readFile, rename, stat } from 'node:fs/promises';
-import { OracleKeys, type OracleKeysPublic, type OracleSecretKeys } from './keys.js';
+import { writeFile } from 'node:fs/promises';
+import { OracleKeys, type OracleKeysPublic } from '@oracle/evm';
+import { z } from 'zod';
+import { parseKeyFile } from './key-file-json.js';
+import { sealedSecretSchema, sealSecret, unsealSecret } from './sealed-secret.js';
+import type { ScryptParams } from './scrypt.js';
+import { readSecretFile } from './secret-files.js';
 
 /**
- * JSON key files for one oracle, written with mode 0600. With a passphrase the private keys are
- * sealed with scrypt + AES-256-GCM; without one they are stored in the clear (for volumes that
- * are already encrypted, like a TEE's sealed storage). Public keys are always readable.
+ * `ocr-key.json` of the sealed layout: one oracle's OCR keys and its transmitter key. The public
+ * keys in clear (what setConfig needs, readable without the passphrase), the private keys sealed
+ * with the node's keystore passphrase (sealed-secret.ts).
  */
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: 'expected a 0x address' });
+const key32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, { error: 'expected 0x and 32 bytes of hex' });
 
-interface SealedSecret {
-  readonly kdf: 'scrypt';
-  readonly n: number;
-  readonly r: number;
-  readonly p: number;
-  readonly salt: string;
-  readonly iv: string;
-  readonly ciphertext: string;
-  readonly tag: string;
-}
+const oracleKeysPublicSchema = z.strictObject({
+  onchainSigningAddress: address,
+  offchainPublicKey: key32,
+  configPublicKey: key32,
+  transmitterAddress: address,
+});
 
-interface KeyFile {
-  readonly version: 1;
-  readonly public: OracleKeysPublic;
-  readonly secret?: OracleSecretKeys;
-  readonly sealedSecret?: SealedSecret;
-}
+const ocrKeyFileSchema = z.strictObject({
+  version: z.literal(1),
+  public: oracleKeysPublicSchema,
+  sealedSecret: sealedSecretSchema,
+});
 
-export interface KeyFileOptions {
-  readonly passphrase?: string;
-}
+const oracleSecretSchema = z.strictObject({
+  onchainSigningKey: key32,
+  offchainPrivateKey: key32,
+  configPrivateKey: key32,
+  transmitterPrivateKey: key32,
+});
 
-const SCRYPT = { n: 2 ** 15, r: 8, p: 1 } as const;
+const FORMAT = 'an OCR key file';
 
-function scrypt(
-  passphrase: string,
-  salt: Buffer,
-  params: { n: number; r: number; p: number },
-): Promise<Buffer> {
-  const options: ScryptOptions = { N: params.n, r: params.r, p: params.p, maxmem: 256 * params.n * params.r };
-  return new Promise((resolve, reject) =>
-    scryptCallback(passphrase, salt, 32, options, (e, key) => (e ? reject(e) : resolve(key))),
-  );
-}
-
-async function seal(secret: OracleSecretKeys, passphrase: string): Promise<SealedSecret> {
-  const salt = randomBytes(16);
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', await scrypt(passphrase, salt, SCRYPT), iv);
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(secret), 'utf8'), cipher.final()]);
-  return {
-    kdf: 'scrypt',
-    ...SCRYPT,
-    salt: salt.toString('hex'),
-    iv: iv.toString('hex'),
-    ciphertext: ciphertext.toString('hex'),
-    tag: cipher.getAuthTag().toString('hex'),
-  };
-}
-
-async function unseal(sealed: SealedSecret, passphrase: string): Promise<OracleSecretKeys> {
-  const key = await scrypt(passphrase, Buffer.from(sealed.salt, 'hex'), sealed);
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'hex'));
-  decipher.setAuthTag(Buffer.from(sealed.tag, 'hex'));
-  try {
-    const plain = Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'hex')), decipher.final()]);
-    return JSON.parse(plain.toString('utf8')) as OracleSecretKeys;
-  } catch {
-    throw new Error('wrong passphrase or corrupted key file');
-  }
-}
-
-/** Writes atomically (temporary file + rename), readable by the owner only. */
+/** Writes `path` (a fresh temporary path: see createSecretFile), mode 0600. */
 export async function writeOracleKeysFile(
   path: string,
   keys: OracleKeys,
-  options: KeyFileOptions = {},
+  passphrase: string,
+  scrypt?: ScryptParams,
 ): Promise<void> {
-  const file: KeyFile = options.passphrase
-    ? { version: 1, public: keys.publicKeys(), sealedSecret: await seal(keys.reveal(), options.passphrase) }
-    : { version: 1, public: keys.publicKeys(), secret: keys.reveal() };
-  const tmp = `${path}.${process.pid}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(file, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  const file: z.input<typeof ocrKeyFileSchema> = {
+    version: 1,
+    public: keys.publicKeys(),
+    sealedSecret: await sealSecret(JSON.stringify(keys.reveal()), passphrase, scrypt),
+  };
+  await writeFile(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
 }
 
 /**
- * Loads a key file. Refuses files readable by group or others, files whose public keys do not
- * match their private keys, and sealed files without the right passphrase. Errors never
- * contain key material.
+ * Loads an OCR key file. Refuses files readable by group or others, files whose public keys do not
+ * match their private keys, and a wrong passphrase. Errors name the file, never key material.
  */
-export async function readOracleKeysFile(path: string, options: KeyFileOptions = {}): Promise<OracleKeys> {
-  const { mode } = await stat(path);
-  if ((mode & 0o077) !== 0)
-    throw new Error(
-      `key file ${path} must not be accessible by group or others (mode ${(mode & 0o777).toString(8)})`,
-    );
-  let file: KeyFile;
+export async function readOracleKeysFile(path: string, passphrase: string): Promise<OracleKeys> {
+  const file = parseKeyFile(path, await readSecretFile(path), ocrKeyFileSchema, FORMAT);
+  let plaintext: string;
   try {
-    file = JSON.parse(await readFile(path, 'utf8')) as KeyFile;
+    plaintext = await unsealSecret(file.sealedSecret, passphrase);
+  } catch (error) {
+    throw new Error(`key file ${path}: ${(error as Error).message}`);
+  }
+  let secret: z.output<typeof oracleSecretSchema>;
+  try {
+    secret = oracleSecretSchema.parse(JSON.parse(plaintext));
   } catch {
-    throw new Error(`key file ${path} is not valid JSON`);
+    throw new Error(`key file ${path}: the sealed keys are malformed`);
   }
-  if (file.version !== 1) throw new Error(`key file ${path} has unsupported version`);
-  let secret: OracleSecretKeys;
-  if (file.sealedSecret) {
-    if (!options.passphrase) throw new Error(`key file ${path} is sealed and needs a passphrase`);
-    secret = await unseal(file.sealedSecret, options.passphrase);
-  } else if (file.secret) {
-    secret = file.secret;
-  } else {
-    throw new Error(`key file ${path} holds no private keys`);
+  let keys: OracleKeys;
+  try {
+    keys = OracleKeys.fromSecret(secret);
+  } catch (error) {
+    // OracleKeys' messages name the key, never its value.
+    throw new Error(`key file ${path}: ${(error as Error).message}`);
   }
-  const keys = OracleKeys.fromSecret(secret);
   const expected = keys.publicKeys();
   const mismatch = (Object.keys(expected) as (keyof OracleKeysPublic)[]).find(
-    (k) => String(file.public?.[k]).toLowerCase() !== expected[k].toLowerCase(),
+    (k) => file.public[k].toLowerCase() !== expected[k].toLowerCase(),
   );
   if (mismatch) throw new Error(`key file ${path}: ${mismatch} does not match the private key`);
   return keys;

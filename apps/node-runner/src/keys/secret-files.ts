@@ -38,16 +38,34 @@ export async function createSecretFile(
   }
 }
 
+/** Key files are a few hundred bytes; anything much larger is not one, and is not read whole. */
+const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+/**
+ * Throws unless `path` is a regular file of key-file size that `forbidden` mode bits leave closed
+ * (0o077: owner only; 0o007: owner and group). Errors name the file, never its content.
+ */
+async function assertKeyFile(path: string, forbidden: number, who: string, fix: string): Promise<void> {
+  let stats;
+  try {
+    stats = await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`key file ${path} does not exist`);
+    throw new Error(`key file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!stats.isFile()) throw new Error(`key file ${path} is not a regular file`);
+  if ((stats.mode & forbidden) !== 0) {
+    const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+    throw new Error(`key file ${path} must not be accessible by ${who} (mode ${mode}; ${fix})`);
+  }
+  if (stats.size > MAX_KEY_FILE_BYTES)
+    throw new Error(`key file ${path} is ${stats.size} bytes: too large to be a key file`);
+}
+
 /** Throws unless `path` is a regular file accessible by its owner only. The error names the file, never its content. */
 export async function assertOwnerOnly(path: string): Promise<void> {
-  const stats = await lstat(path);
-  if (!stats.isFile()) throw new Error(`key file ${path} is not a regular file`);
-  if ((stats.mode & 0o077) !== 0) {
-    const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
-    throw new Error(
-      `key file ${path} must not be accessible by group or others (mode ${mode}; chmod 600 it)`,
-    );
-  }
+  await assertKeyFile(path, 0o077, 'group or others', 'chmod 600 it');
 }
 
 /** Reads a file that must be accessible by its owner only. */
