@@ -402,6 +402,33 @@ const cases: BadCase[] = [
     message: /is outside spSecretsDir/,
   },
   {
+    name: 'the chainlink key layout without the password of the exports',
+    changes: { 'solution.nodes.keys': { layout: 'chainlink' } },
+    path: 'solution.nodes.keystorePassword',
+    message: /^the chainlink key layout needs the password the keys were exported with/,
+  },
+  {
+    name: "the chainlink key layout's directory outside spSecretsDir",
+    changes: {
+      'solution.nodes.keys': { layout: 'chainlink', dir: '../cl-secrets' },
+      'solution.nodes.keystorePassword': { env: 'CHAINLINK_KEYSTORE_PASSWORD' },
+    },
+    path: 'solution.nodes.keys.dir',
+    message: /^"..\/cl-secrets" is not a directory under spSecretsDir/,
+  },
+  {
+    name: 'an unknown key layout',
+    changes: { 'solution.nodes.keys': { layout: 'go' } },
+    path: 'solution.nodes.keys.layout',
+    message: /sealed.*chainlink/,
+  },
+  {
+    name: 'a directory with the sealed layout',
+    changes: { 'solution.nodes.keys': { layout: 'sealed', dir: 'cl-secrets' } },
+    path: 'solution.nodes.keys.dir',
+    message: /Unrecognized key|unknown key/i,
+  },
+  {
     name: 'a secrets-dir look-alike',
     changes: { 'solution.faucetPrivateKey': { file: '/sp/secrets-old/faucet' } },
     path: 'solution.faucetPrivateKey.file',

@@ -6,6 +6,7 @@ export * from './schema/aggregator-sources.js';
 export * from './schema/postgres.js';
 export * from './schema/gas.js';
 export * from './schema/nodes.js';
+export * from './schema/node-keys.js';
 export * from './schema/ocr.js';
 export * from './schema/feeds.js';
 export * from './schema/process-metrics.js';

@@ -31,6 +31,7 @@ describe('selectNodeConfig', () => {
       logLevel: 'info',
       dataDir: '/run/oracle/nodes/3',
       keys: {
+        layout: 'sealed',
         dir: '/sp/secrets/nodes/3',
         evmKeyFile: '/sp/secrets/nodes/3/evm-key.json',
         p2pKeyFile: '/sp/secrets/nodes/3/p2p-key.json',
@@ -95,14 +96,15 @@ describe('selectNodeConfig', () => {
     json = withChange(json, 'solution.bootstrapNodes', [1, 2]);
     json = withChange(json, 'solution.nodes', { host: '10.0.0.5', apiPortBase: 7000, p2pPortBase: 8000 });
     const cfg = await configuration(json);
+    const key = (i: number): string => `/sp/secrets/nodes/${i}/p2p-key.json`;
 
     expect(selectNodeConfig(cfg, 4).peers).toEqual([
-      { index: 1, role: 'bootstrap', host: '10.0.0.5', apiPort: 7001, p2pPort: 8001 },
-      { index: 2, role: 'bootstrap', host: '10.0.0.5', apiPort: 7002, p2pPort: 8002 },
-      { index: 3, role: 'oracle', host: '10.0.0.5', apiPort: 7003, p2pPort: 8003 },
-      { index: 4, role: 'oracle', host: '10.0.0.5', apiPort: 7004, p2pPort: 8004 },
-      { index: 5, role: 'oracle', host: '10.0.0.5', apiPort: 7005, p2pPort: 8005 },
-      { index: 6, role: 'oracle', host: '10.0.0.5', apiPort: 7006, p2pPort: 8006 },
+      { index: 1, role: 'bootstrap', host: '10.0.0.5', apiPort: 7001, p2pPort: 8001, p2pKeyFile: key(1) },
+      { index: 2, role: 'bootstrap', host: '10.0.0.5', apiPort: 7002, p2pPort: 8002, p2pKeyFile: key(2) },
+      { index: 3, role: 'oracle', host: '10.0.0.5', apiPort: 7003, p2pPort: 8003, p2pKeyFile: key(3) },
+      { index: 4, role: 'oracle', host: '10.0.0.5', apiPort: 7004, p2pPort: 8004, p2pKeyFile: key(4) },
+      { index: 5, role: 'oracle', host: '10.0.0.5', apiPort: 7005, p2pPort: 8005, p2pKeyFile: key(5) },
+      { index: 6, role: 'oracle', host: '10.0.0.5', apiPort: 7006, p2pPort: 8006, p2pKeyFile: key(6) },
     ]);
   });
 
@@ -132,6 +134,33 @@ describe('selectNodeConfig', () => {
     });
     expect(database.password.origin === 'configuration' && database.password.secret.reveal()).toBe('p4');
     expect(keys.password.origin === 'configuration' && keys.password.secret).toBeInstanceOf(Secret);
+  });
+
+  it("loads a Chainlink deployment's keys with the chainlink layout, the configured password and no generated one", async () => {
+    let json = withChange(minimalConfiguration(), 'solution.nodes.keys', { layout: 'chainlink' });
+    json = withChange(json, 'solution.nodes.keystorePassword', { env: 'CHAINLINK_KEYSTORE_PASSWORD' });
+    const cfg = await configuration(json, { CHAINLINK_KEYSTORE_PASSWORD: 'exported with this' });
+
+    const node = selectNodeConfig(cfg, 2);
+
+    expect(node.keys).toMatchObject({
+      layout: 'chainlink',
+      dir: '/sp/secrets/cl-secrets/2',
+      evmKeyFile: '/sp/secrets/cl-secrets/2/evm_key.json',
+      p2pKeyFile: '/sp/secrets/cl-secrets/2/p2p_key.json',
+      ocrKeyFile: '/sp/secrets/cl-secrets/2/ocr_key.json',
+      password: { origin: 'configuration' },
+    });
+    expect(node.keys.password.origin === 'configuration' && node.keys.password.secret.reveal()).toBe(
+      'exported with this',
+    );
+    expect(node.peers[0]?.p2pKeyFile).toBe('/sp/secrets/cl-secrets/1/p2p_key.json');
+    // The database password is still generated beside the sealed layout's keys.
+    expect(node.database.password).toEqual({ origin: 'generated', file: '/sp/secrets/nodes/2/db-password' });
+
+    json = withChange(json, 'solution.nodes.keys', { layout: 'chainlink', dir: '/sp/secrets/go-nodes' });
+    const absolute = await configuration(json, { CHAINLINK_KEYSTORE_PASSWORD: 'x' });
+    expect(selectNodeConfig(absolute, 3).keys.ocrKeyFile).toBe('/sp/secrets/go-nodes/3/ocr_key.json');
   });
 
   it('dials loopback when the aggregator listens on every interface', async () => {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { deepFreeze } from './deep-freeze.js';
 import type { Configuration } from './load-configuration.js';
 import type { Secret } from './secret.js';
@@ -14,10 +14,47 @@ export type NodeSecret =
   | { readonly origin: 'configuration'; readonly secret: Secret }
   | { readonly origin: 'generated'; readonly file: string };
 
+/** The part of a configuration (validated, or with secrets resolved) that says where node keys are. */
+interface KeySettings {
+  readonly solution: {
+    readonly spSecretsDir: string;
+    readonly nodes: { readonly keys: Solution['nodes']['keys'] };
+  };
+}
+
 /** Directory of node i's generated secrets: its keys, and passwords not given in the configuration. */
-export function nodeSecretsDir(cfg: Configuration, nodeIndex: number): string {
+export function nodeSecretsDir(cfg: KeySettings, nodeIndex: number): string {
   return join(cfg.solution.spSecretsDir, 'nodes', String(nodeIndex));
 }
+
+/**
+ * Where node `nodeIndex`'s key files are, in the configured layout (`nodes.keys`): the sealed
+ * layout's `<spSecretsDir>/nodes/<i>/` (the transmitter key is in ocr-key.json there), or a
+ * Chainlink deployment's `<spSecretsDir>/<nodes.keys.dir>/<i>/`.
+ */
+export function nodeKeyFiles(cfg: KeySettings, nodeIndex: number) {
+  const s = cfg.solution;
+  if (s.nodes.keys.layout === 'chainlink') {
+    const dir = join(resolve(s.spSecretsDir, s.nodes.keys.dir), String(nodeIndex));
+    return {
+      layout: 'chainlink' as const,
+      dir,
+      evmKeyFile: join(dir, 'evm_key.json'),
+      p2pKeyFile: join(dir, 'p2p_key.json'),
+      ocrKeyFile: join(dir, 'ocr_key.json'),
+    };
+  }
+  const dir = nodeSecretsDir(cfg, nodeIndex);
+  return {
+    layout: 'sealed' as const,
+    dir,
+    evmKeyFile: join(dir, 'evm-key.json'),
+    p2pKeyFile: join(dir, 'p2p-key.json'),
+    ocrKeyFile: join(dir, 'ocr-key.json'),
+  };
+}
+
+export type NodeKeyFiles = ReturnType<typeof nodeKeyFiles>;
 
 /** The secrets the price aggregator reads (`loadConfiguration({ secrets })`). */
 export const AGGREGATOR_SECRETS: readonly string[] = ['solution.priceAggregatorConfig'];
@@ -60,14 +97,16 @@ export function selectAggregatorConfig(cfg: Configuration): AggregatorConfig {
   return deepFreeze({ ...aggregator, pairs: [...aggregator.pairs, ...feedPairs] });
 }
 
-/** What every node knows about node `index`. */
-function peer(s: Solution, index: number) {
+/** What every node knows about node `index`, including the key file its peer id is read from. */
+function peer(cfg: Configuration, index: number) {
+  const s = cfg.solution;
   return {
     index,
     role: (s.bootstrapNodes.includes(index) ? 'bootstrap' : 'oracle') as NodeRole,
     host: s.nodes.host,
     apiPort: s.nodes.apiPortBase + index,
     p2pPort: s.nodes.p2pPortBase + index,
+    p2pKeyFile: nodeKeyFiles(cfg, index).p2pKeyFile,
   };
 }
 
@@ -92,14 +131,12 @@ export function selectNodeConfig(cfg: Configuration, nodeIndex: number) {
   const { heartbeatSeconds: _heartbeat, deviationPpb: _deviation, ...onChainTiming } = s.ocr;
   const { observationTimeoutMs, blockchainTimeoutMs, configConfirmations, configPollIntervalMs } = s.nodes;
   return deepFreeze({
-    ...peer(s, nodeIndex),
+    ...peer(cfg, nodeIndex),
     logLevel: s.nodes.logLevel,
     dataDir: join(s.nodes.dataDirBase, String(nodeIndex)),
     keys: {
-      dir: secretsDir,
-      evmKeyFile: join(secretsDir, 'evm-key.json'),
-      p2pKeyFile: join(secretsDir, 'p2p-key.json'),
-      ocrKeyFile: join(secretsDir, 'ocr-key.json'),
+      ...nodeKeyFiles(cfg, nodeIndex),
+      // The chainlink layout's password is always configured (the validation requires it).
       password: configuredOrGenerated(s.nodes.keystorePassword, join(secretsDir, 'keystore-password')),
     },
     database: {
@@ -130,7 +167,7 @@ export function selectNodeConfig(cfg: Configuration, nodeIndex: number) {
     },
     feeds: s.feeds,
     priceAggregatorUrl: localUrl(s.priceAggregatorConfig.host, s.priceAggregatorConfig.port),
-    peers: Array.from({ length: s.totalNodes }, (_, i) => peer(s, i + 1)),
+    peers: Array.from({ length: s.totalNodes }, (_, i) => peer(cfg, i + 1)),
   });
 }
 

@@ -25,6 +25,7 @@ describe('validateConfiguration defaults', () => {
       p2pPortBase: 9900,
       dataDirBase: '/run/oracle/nodes',
       logLevel: 'info',
+      keys: { layout: 'sealed' },
       observationTimeoutMs: 10_000,
       blockchainTimeoutMs: 20_000,
       configConfirmations: 3,

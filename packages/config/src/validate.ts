@@ -12,7 +12,8 @@ const MOVED_KEYS: Readonly<Record<string, string>> = {
   pgPassword: 'each node has its own password now: see postgres.passwords',
   pgDatabase: 'now postgres.databasePrefix',
   pgPort: 'now postgres.port',
-  chainlinkKeystorePassword: 'now nodes.keystorePassword',
+  chainlinkKeystorePassword:
+    'now nodes.keystorePassword, with nodes.keys {"layout": "chainlink"} to keep the Go nodes\' keys (cl-secrets/<i>/)',
 };
 
 /** Clearer messages for missing keys and for values written as strings ("5" where 5 belongs). Never echoes the value. */

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateConfiguration, type ValidatedConfiguration } from '@oracle/config';
 import { grantSecretAccess, secretFiles } from './secrets-access.js';
 
-function configuration(secretsDir: string): ValidatedConfiguration {
+function configuration(secretsDir: string, nodes: object = {}): ValidatedConfiguration {
   const result = validateConfiguration({
     solution: {
       totalNodes: 5,
@@ -14,7 +14,7 @@ function configuration(secretsDir: string): ValidatedConfiguration {
       chainlinkRpcHttpUrl: 'http://127.0.0.1:8545',
       faucetPrivateKey: { file: 'faucet/key' },
       postgres: { passwords: [1, 2, 3, 4, 5].map((i) => ({ file: `db/${i}` })) },
-      nodes: { keystorePassword: { env: 'KEYSTORE_PASSWORD' } },
+      nodes: { keystorePassword: { env: 'KEYSTORE_PASSWORD' }, ...nodes },
       priceAggregatorConfig: {
         metricsPush: {
           enabled: true,
@@ -78,5 +78,30 @@ describe('secret access', async () => {
     ).rejects.toThrow(
       'solution.priceAggregatorConfig.metricsPush.basicAuth.password: no group gives oracle-node and price-aggregator and process-metrics access',
     );
+  });
+
+  it("gives the nodes a Chainlink deployment's key files with the chainlink key layout, and names a missing one", async () => {
+    const chainlink = configuration(dir, { keys: { layout: 'chainlink' } });
+    const keyFiles = secretFiles(chainlink).filter((s) => s.path.startsWith('solution.nodes.keys'));
+    expect(keyFiles).toHaveLength(15);
+    expect(keyFiles[4]).toEqual({
+      path: 'solution.nodes.keys (node 2)',
+      file: join(dir, 'cl-secrets/2/p2p_key.json'),
+      users: ['oracle-node'],
+    });
+    expect(secretFiles(cfg).filter((s) => s.path.startsWith('solution.nodes.keys'))).toEqual([]);
+
+    const gid = process.getgid?.() ?? 0;
+    await expect(grantSecretAccess(chainlink, () => gid)).rejects.toThrow(
+      `solution.nodes.keys (node 1): ${join(dir, 'cl-secrets/1/evm_key.json')} does not exist`,
+    );
+    for (const { file } of keyFiles) {
+      await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
+      await writeFile(file, '{}', { mode: 0o600 });
+    }
+    const lines = await grantSecretAccess(chainlink, () => gid);
+    expect(lines).toContain('solution.nodes.keys (node 5): readable by oracle-node (group oracle-node)');
+    expect((await stat(join(dir, 'cl-secrets/3/ocr_key.json'))).mode & 0o777).toBe(0o640);
+    expect((await stat(join(dir, 'cl-secrets/3'))).mode & 0o777).toBe(0o701);
   });
 });

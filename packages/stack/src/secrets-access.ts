@@ -1,8 +1,9 @@
 /**
  * Each app runs as its own user and reads only its own secrets (the scope it passes to
  * loadConfiguration). Operators provide /sp/secrets as root; the `secrets-access` oneshot makes each
- * referenced secret file readable by exactly the users that read it: group-owned by their group,
- * mode 0640, and its directories searchable (o+x, no listing) so the file can be reached.
+ * referenced secret file (and, with the chainlink key layout, the nodes' Chainlink key files)
+ * readable by exactly the users that read it: group-owned by their group, mode 0640, and its
+ * directories searchable (o+x, no listing) so the file can be reached.
  */
 import { chmod, chown, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import {
   AGGREGATOR_SECRETS,
   formatPath,
   isParsedSecretRef,
+  nodeKeyFiles,
   nodeSecrets,
   PROCESS_METRICS_SECRETS,
   type ValidatedConfiguration,
@@ -65,6 +67,14 @@ export function secretFiles(cfg: ValidatedConfiguration): SecretFile[] {
     }
   };
   walk(cfg, []);
+  // A Chainlink deployment's key files: read by the nodes, though no reference names them.
+  if (cfg.solution.nodes.keys.layout === 'chainlink') {
+    for (let node = 1; node <= cfg.solution.totalNodes; node++) {
+      const keys = nodeKeyFiles(cfg, node);
+      for (const file of [keys.evmKeyFile, keys.p2pKeyFile, keys.ocrKeyFile])
+        found.push({ path: `solution.nodes.keys (node ${node})`, file, users: ['oracle-node'] });
+    }
+  }
   return found;
 }
 
@@ -83,7 +93,13 @@ export async function grantSecretAccess(
     const gid = group === undefined ? undefined : groupId(group);
     if (gid === undefined)
       throw new Error(`${secret.path}: no group gives ${secret.users.join(' and ')} access`);
-    const file = await stat(secret.file);
+    const file = await stat(secret.file).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(
+        error.code === 'ENOENT'
+          ? `${secret.path}: ${secret.file} does not exist`
+          : `${secret.path}: ${secret.file} cannot be read (${error.code ?? 'error'})`,
+      );
+    });
     if (file.gid !== gid) await chown(secret.file, file.uid, gid);
     if ((file.mode & 0o777) !== 0o640) await chmod(secret.file, 0o640);
     for (

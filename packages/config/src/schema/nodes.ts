@@ -6,6 +6,7 @@ import {
   positiveIntSchema,
   secretRefSchema,
 } from './common.js';
+import { nodeKeysSchema } from './node-keys.js';
 
 /** Settings shared by the nodes 1..totalNodes; each node derives its own ports and paths from its index. */
 export const nodesSchema = z.strictObject({
@@ -18,10 +19,13 @@ export const nodesSchema = z.strictObject({
     .default('/run/oracle/nodes')
     .describe('Node i keeps its working files in <dataDirBase>/<i>'),
   logLevel: logLevelSchema.default('info'),
+  keys: nodeKeysSchema.describe(
+    "Where the node keys come from: generated and sealed (default), or a Chainlink deployment's",
+  ),
   keystorePassword: secretRefSchema
     .optional()
     .describe(
-      'Password encrypting the key files; when absent each node generates one on first boot into <spSecretsDir>/nodes/<i>/keystore-password',
+      'Password of the key files. Sealed layout: when absent each node generates one on first boot into <spSecretsDir>/nodes/<i>/keystore-password. Chainlink layout: required, the password the keys were exported with',
     ),
   observationTimeoutMs: positiveIntSchema
     .default(10_000)

@@ -4,6 +4,7 @@ import { enabledSourceIds, sourceSettings } from './aggregator-sources.js';
 import { resolveFeedSources, type FeedGuardFields } from './feeds.js';
 import { defaultFaultTolerance } from './ocr.js';
 import type { PairSource } from './price-aggregator.js';
+import { nodeKeyFindings } from './node-keys.js';
 import { secretFileFindings } from './secret-files.js';
 import type { SolutionFields } from './solution.js';
 import { SOURCE_CONFIG_KEYS, SOURCES_REQUIRING_API_KEY, type SourceId } from './sources.js';
@@ -26,6 +27,7 @@ function* solutionFindings(s: SolutionFields): Generator<Finding> {
   yield* aggregatorFindings(s);
   yield* feedFindings(s);
   yield* secretFileFindings(s);
+  yield* nodeKeyFindings(s);
   if (s.postgres.passwords && s.postgres.passwords.length !== s.totalNodes) {
     yield {
       path: ['postgres', 'passwords'],
