@@ -17,5 +17,8 @@ export * from './json-text.js';
 export * from './validate.js';
 export * from './resolve-secrets.js';
 export * from './load-configuration.js';
+export * from './configuration-hash.js';
+export * from './configuration-signature.js';
+export * from './check-configuration.js';
 export * from './selectors.js';
 export * from './json-schema.js';

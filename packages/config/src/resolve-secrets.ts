@@ -56,6 +56,28 @@ export async function resolveSecrets<T>(
   return problems.length > 0 ? err(problems) : ok(replaceRefs(value, secrets) as WithSecrets<T>);
 }
 
+/** One secret reference of a configuration: its JSON path and what the container must provide. */
+export interface SecretReference {
+  readonly path: string;
+  /** The file, absolute (relative references resolved against spSecretsDir). */
+  readonly file?: string;
+  /** The environment variable. */
+  readonly env?: string;
+}
+
+/** Every secret reference in a validated configuration, in document order; nothing is read. */
+export function secretReferences(value: unknown, secretsDir: string): SecretReference[] {
+  const refs = new Map<SecretRef, string>();
+  collectRefs(value, [], refs);
+  return [...refs].map(([ref, path]) =>
+    'env' in ref ? { path, env: ref.env } : { path, file: resolve(secretsDir, ref.file) },
+  );
+}
+
+/** `file /sp/secrets/x` or `environment variable X`. */
+export const describeSecretReference = (ref: SecretReference): string =>
+  ref.env !== undefined ? `environment variable ${ref.env}` : `file ${ref.file ?? ''}`;
+
 const isWithin = (path: string, prefix: string): boolean =>
   path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 

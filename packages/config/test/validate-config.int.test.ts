@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateSigningKeys, parseSigningPrivateKey, signSolution } from '../src/configuration-signature.js';
 
 // Runs the built CLI (npm run test:int builds first), as the config-validate oneshot does.
 const CLI = fileURLToPath(new URL('../dist/cli/validate-config.js', import.meta.url));
@@ -142,5 +143,74 @@ describe('validate-config', () => {
 
     expect(stderr).toBe(`(file): cannot read ${path} (ENOENT)\n`);
     expect(code).toBe(1);
+  });
+});
+
+describe('validate-config --offline (where the configuration is prepared and signed)', () => {
+  const keys = generateSigningKeys();
+  const summary = (path: string) =>
+    `${path} is valid: 5 nodes (1 bootstrap, 4 oracles, f = 1), 4 feeds, 11 enabled sources: ` +
+    'binance, okx, coingecko, kraken, coinbase, cryptocompare, exchangerate-host, frankfurter, yahoofinance, kucoin, bybit';
+
+  it('checks configuration.example.json without its secrets and lists what the container must provide', () => {
+    const { code, stdout, stderr } = run(['--offline', EXAMPLE]);
+
+    expect(stderr).toBe('');
+    expect(stdout).toBe(
+      [
+        summary(EXAMPLE),
+        'secrets not read (--offline); the container must provide 5:',
+        '  solution.faucetPrivateKey: file /sp/secrets/faucet/private-key',
+        '  solution.nodes.keystorePassword: environment variable ORACLE_KEYSTORE_PASSWORD',
+        '  solution.priceAggregatorConfig.metricsPush.basicAuth.password: file /sp/secrets/metrics/password',
+        '  solution.priceAggregatorConfig.sources.cryptocompare.apiKey: file /sp/secrets/api-keys/cryptocompare',
+        '  solution.priceAggregatorConfig.sources.exchangeratehost.apiKey: file /sp/secrets/api-keys/exchangerate-host',
+        '',
+      ].join('\n'),
+    );
+    expect(code).toBe(0);
+  });
+
+  it('verifies the signature whenever CONFIGURATION_PUBLIC_KEY is set, and refuses one changed byte in one line', async () => {
+    const config = JSON.parse(await readFile(EXAMPLE, 'utf8')) as { solution: Record<string, unknown> };
+    config.solution.signature = signSolution(config.solution, parseSigningPrivateKey(keys.privateKeyPem));
+    const path = join(dir, 'signed.json');
+    const text = JSON.stringify(config, null, 2);
+    await writeFile(path, text);
+    const env = { CONFIGURATION_PUBLIC_KEY: keys.publicKeyBase64 };
+
+    const signed = run(['--offline', path], env);
+    expect(signed.stdout).toContain(
+      `${summary(path)}\nsolution.signature: verified against CONFIGURATION_PUBLIC_KEY\n`,
+    );
+    expect(signed.code).toBe(0);
+    expect(run(['--offline', path]).stdout).toContain(
+      'solution.signature: not checked (set CONFIGURATION_PUBLIC_KEY to check it)',
+    );
+
+    await writeFile(path, text.replace('"BTC / USD"', '"BTC / USE"'));
+    const changed = run(['--offline', path], env);
+    expect(changed.stdout).toBe('');
+    expect(changed.stderr).toMatch(
+      /^solution\.signature: does not match: the configuration changed after it was signed, or it was signed with another key than CONFIGURATION_PUBLIC_KEY's \(hash of the signed content: [0-9a-f]{64}\)\n$/,
+    );
+    expect(changed.code).toBe(1);
+  });
+
+  it('says what is wrong with an unusable CONFIGURATION_PUBLIC_KEY', () => {
+    const { code, stdout, stderr } = run(['--offline', EXAMPLE], { CONFIGURATION_PUBLIC_KEY: 'c2VjcmV0' });
+
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^CONFIGURATION_PUBLIC_KEY is not a public key: expected the base64 of a DER \(SubjectPublicKeyInfo\) EC secp256k1 key/,
+    );
+    expect(code).toBe(1);
+  });
+
+  it('refuses an unknown option with its usage', () => {
+    const { code, stderr } = run(['--offlin', EXAMPLE]);
+
+    expect(stderr).toContain('usage: validate-config [--offline] [configuration.json]');
+    expect(code).toBe(2);
   });
 });

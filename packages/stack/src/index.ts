@@ -4,8 +4,6 @@ export * from './scram.js';
 export * from './generated-secret.js';
 export * from './provision-postgres.js';
 export * from './system-user.js';
-export * from './config-signature.js';
-export * from './check-configuration.js';
 export * from './secrets-access.js';
 export * from './local-configuration.js';
 export * from './json-rpc.js';

@@ -97,7 +97,8 @@ describe('a configuration that cannot be used', () => {
 
     expect((await signConfig(['sign', '--private-key', key, tree.configPath])).code).toBe(0);
     const signed = await readFile(tree.configPath, 'utf8');
-    expect(signed).toMatch(/"signature": "[A-Za-z0-9+/]{86}=="/);
+    // The platform's scheme: base64 of a DER ECDSA signature (SEQUENCE, 0x30: "M" then "E").
+    expect(signed).toMatch(/"signature": "ME[A-Za-z0-9+/]{90,94}={0,2}"/);
     await writeFile(tree.configPath, signed.replace('"maxRestarts": 2', '"maxRestarts": 9'));
     const tampered = await runnerCli(tree, image);
     expect(tampered.code).toBe(1);
@@ -111,5 +112,33 @@ describe('a configuration that cannot be used', () => {
     });
     expect(check.stderr).toContain('signature verified');
     expect(check.code).toBe(0);
+  });
+
+  it('with a public key in the image that is not a usable key, starts nothing and says so', async () => {
+    tree = await prepareTree();
+    const { code, stderr } = await runnerCli(tree, { CONFIGURATION_PUBLIC_KEY: 'bm90IGEga2V5' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /config-validate: +CONFIGURATION_PUBLIC_KEY is not a public key: expected the base64 of a DER/,
+    );
+    await expectNothingStarted(tree);
+  });
+
+  it('sign-config refuses to sign a configuration that fails the offline check, leaving it as it was', async () => {
+    tree = await prepareTree({ solution: { maxRestarts: '3', feeds: [] } });
+    const key = join(tree.dir, 'signing-key.pem');
+    expect((await signConfig(['keygen', '--private-key', key])).code).toBe(0);
+    const before = await readFile(tree.configPath, 'utf8');
+
+    const { code, stderr } = await signConfig(['sign', '--private-key', key, tree.configPath]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `sign-config: nothing signed. Configuration ${tree.configPath} cannot be used (2 problems):`,
+    );
+    expect(stderr).toContain(
+      'solution.maxRestarts: expected a number, got a string: write it without quotes',
+    );
+    expect(stderr).toMatch(/solution\.feeds: /);
+    expect(await readFile(tree.configPath, 'utf8')).toBe(before);
   });
 });

@@ -25,7 +25,7 @@ export const solutionFieldsSchema = z.strictObject({
     .string()
     .min(1)
     .optional()
-    .describe('Signature of the solution object; kept as is, verified by the node runner'),
+    .describe('Signature of the rest of the solution, checked against CONFIGURATION_PUBLIC_KEY'),
 
   totalNodes: z
     .int()

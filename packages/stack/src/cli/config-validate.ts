@@ -2,31 +2,28 @@
 /**
  * The `config-validate` oneshot, first of all services: configuration.json ($CONFIG_PATH) must
  * validate, its secrets must be readable and, when the image carries CONFIGURATION_PUBLIC_KEY, its
- * signature must verify. Otherwise every problem is printed with its JSON path and it exits 1, so
- * nothing else starts (in the image, S6_BEHAVIOUR_IF_STAGE2_FAILS=2 then stops the container).
+ * signature must verify (@oracle/config checkConfiguration). Otherwise every problem is printed with
+ * its JSON path and it exits 1, so nothing else starts (in the image,
+ * S6_BEHAVIOUR_IF_STAGE2_FAILS=2 then stops the container).
  *
  *   node packages/stack/dist/cli/config-validate.js [path]
  */
-import { ConfigurationError } from '@oracle/config';
-import { checkConfiguration } from '../check-configuration.js';
+import { checkConfiguration, ConfigurationError, SigningKeyError } from '@oracle/config';
 
 const print = (text: string): void => {
   for (const line of text.split('\n')) process.stderr.write(`config-validate: ${line}\n`);
 };
 
 try {
-  const { path, configuration, signatureVerified } = await checkConfiguration({
-    path: process.argv[2],
-    publicKeyBase64: process.env.CONFIGURATION_PUBLIC_KEY,
-  });
+  const { path, configuration, signature } = await checkConfiguration({ path: process.argv[2] });
   const s = configuration.solution;
   print(
     `${path} is valid: ${s.totalNodes} nodes, ${s.feeds.length} feeds, signature ` +
-      (signatureVerified ? 'verified' : 'not checked (the image has no CONFIGURATION_PUBLIC_KEY)'),
+      (signature === 'verified' ? 'verified' : 'not checked (the image has no CONFIGURATION_PUBLIC_KEY)'),
   );
 } catch (error) {
   print(
-    error instanceof ConfigurationError
+    error instanceof ConfigurationError || error instanceof SigningKeyError
       ? error.message
       : `cannot check the configuration: ${(error as Error).message}`,
   );

@@ -1,21 +1,38 @@
 #!/usr/bin/env node
 /**
- * sign-config: keys and signatures for configuration.json (scheme: see config-signature.ts).
+ * sign-config: keys and signatures for configuration.json, the way the Super Protocol platform
+ * signs them (scheme: packages/config/src/configuration-signature.ts).
  *
- *   sign-config keygen --private-key <file>        writes a new Ed25519 private key (PEM, 0600) and
- *                                                  prints the public key for CONFIGURATION_PUBLIC_KEY
+ *   sign-config keygen --private-key <file>        writes a new secp256k1 private key (PKCS#8 PEM,
+ *                                                  0600) and prints the public key for
+ *                                                  CONFIGURATION_PUBLIC_KEY
  *   sign-config sign --private-key <file> <configuration.json> [--out <file>]
- *                                                  sets solution.signature (in place unless --out)
- *   sign-config verify --public-key <base64> <configuration.json>
+ *                                                  checks the file as `validate-config --offline`
+ *                                                  does (refusing to sign one that fails), then sets
+ *                                                  solution.signature (in place unless --out)
+ *   sign-config verify [--public-key <base64>] <configuration.json>
+ *                                                  the offline check and the signature, against
+ *                                                  --public-key or $CONFIGURATION_PUBLIC_KEY
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { generateSigningKeys, parsePublicKey, signatureProblem, signSolution } from '../config-signature.js';
+import {
+  checkConfiguration,
+  CONFIGURATION_PUBLIC_KEY,
+  ConfigurationError,
+  configurationPublicKeyOf,
+  generateSigningKeys,
+  parseConfigurationPublicKey,
+  parseSigningPrivateKey,
+  signatureProblem,
+  signSolution,
+  solutionHash,
+} from '@oracle/config';
 
 const USAGE = `usage:
   sign-config keygen --private-key <file>
   sign-config sign --private-key <file> <configuration.json> [--out <file>]
-  sign-config verify --public-key <base64> <configuration.json>`;
+  sign-config verify [--public-key <base64>] <configuration.json>`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -26,37 +43,55 @@ const { positionals, values } = parseArgs({
   },
 });
 
-async function readSolution(
-  file: string,
-): Promise<{ document: Record<string, unknown>; solution: Record<string, unknown> }> {
-  const document = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-  const solution = document.solution;
-  if (solution === null || typeof solution !== 'object' || Array.isArray(solution)) {
-    throw new Error(`${file} has no "solution" object`);
-  }
-  return { document, solution: solution as Record<string, unknown> };
+/** The environment without the image's key: signing checks the file, not its old signature. */
+function environment(publicKey: string | undefined): Record<string, string | undefined> {
+  return { ...process.env, [CONFIGURATION_PUBLIC_KEY]: publicKey };
+}
+
+async function sign(keyFile: string, file: string, out: string): Promise<void> {
+  const privateKey = parseSigningPrivateKey(await readFile(keyFile, 'utf8'));
+  const { document, secrets } = await checkConfiguration({
+    path: file,
+    offline: true,
+    env: environment(undefined),
+  }).catch((error: unknown) => {
+    throw error instanceof ConfigurationError ? new Error(`nothing signed. ${error.message}`) : error;
+  });
+  const solution = { ...document.solution };
+  solution.signature = signSolution(solution, privateKey);
+  const publicKey = configurationPublicKeyOf(privateKey);
+  const problem = signatureProblem(solution, parseConfigurationPublicKey(publicKey));
+  if (problem) throw new Error(`the new signature does not verify: ${problem}`);
+  await writeFile(out, `${JSON.stringify({ ...document, solution }, null, 2)}\n`);
+  console.error(`signed ${out}: solution hash ${solutionHash(solution)}`);
+  console.error(`it verifies with ${CONFIGURATION_PUBLIC_KEY}=${publicKey}`);
+  console.error(
+    `the container must provide ${secrets.length} secret(s): validate-config --offline ${out} lists them`,
+  );
 }
 
 async function main(): Promise<number> {
-  const [command, file] = positionals;
-  if (command === 'keygen' && values['private-key']) {
+  const [command, file, ...rest] = positionals;
+  const keyFile = values['private-key'];
+  if (rest.length > 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (command === 'keygen' && keyFile && !file) {
     const { privateKeyPem, publicKeyBase64 } = generateSigningKeys();
-    await writeFile(values['private-key'], privateKeyPem, { mode: 0o600, flag: 'wx' });
+    await writeFile(keyFile, privateKeyPem, { mode: 0o600, flag: 'wx' });
     console.log(publicKeyBase64);
     return 0;
   }
-  if (command === 'sign' && values['private-key'] && file) {
-    const { document, solution } = await readSolution(file);
-    solution.signature = signSolution(solution, await readFile(values['private-key'], 'utf8'));
-    await writeFile(values.out ?? file, `${JSON.stringify(document, null, 2)}\n`);
-    console.error(`signed ${values.out ?? file}`);
+  if (command === 'sign' && keyFile && file) {
+    await sign(keyFile, file, values.out ?? file);
     return 0;
   }
-  if (command === 'verify' && values['public-key'] && file) {
-    const { solution } = await readSolution(file);
-    const problem = signatureProblem(solution, parsePublicKey(values['public-key']));
-    console.error(problem ? `solution.signature: ${problem}` : `${file}: signature verified`);
-    return problem ? 1 : 0;
+  const publicKey = values['public-key'] ?? process.env[CONFIGURATION_PUBLIC_KEY];
+  if (command === 'verify' && file && publicKey?.trim()) {
+    await checkConfiguration({ path: file, offline: true, env: environment(publicKey) });
+    console.error(`${file}: signature verified`);
+    return 0;
   }
   console.error(USAGE);
   return 2;
