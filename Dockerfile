@@ -13,8 +13,8 @@
 #   S6_SOURCE         "release" (default): s6-overlay v3 from its release tarballs, pinned and
 #                     sha256-checked. "debian": Debian's s6 with s6-svscan as PID 1 and the
 #                     repository's s6-runner bringing the same tree up (builders without GitHub).
-#   CONFIGURATION_PUBLIC_KEY  base64 DER Ed25519 key; when set, only configurations signed with the
-#                     matching private key start (packages/stack: sign-config).
+#   CONFIGURATION_PUBLIC_KEY  base64 DER secp256k1 public key (the platform's scheme); when set, only
+#                     configurations signed with the matching private key start (sign-config).
 #   NODE_EXTRA_CA_CERTS  path of a CA bundle the builder mounts for npm behind a TLS-intercepting
 #                     proxy (e.g. podman build -v /etc/ssl/certs/ca-certificates.crt:/run/ca.crt:ro
 #                     --build-arg NODE_EXTRA_CA_CERTS=/run/ca.crt); used by the build stage only.
