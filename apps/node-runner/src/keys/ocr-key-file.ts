@@ -14,7 +14,7 @@ import { readSecretFile } from './secret-files.js';
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: 'expected a 0x address' });
 const key32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, { error: 'expected 0x and 32 bytes of hex' });
 
-const oracleKeysPublicSchema = z.strictObject({
+export const oracleKeysPublicSchema = z.strictObject({
   onchainSigningAddress: address,
   offchainPublicKey: key32,
   configPublicKey: key32,
@@ -49,6 +49,11 @@ export async function writeOracleKeysFile(
     sealedSecret: await sealSecret(JSON.stringify(keys.reveal()), passphrase, scrypt),
   };
   await writeFile(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+}
+
+/** The public keys the file states, readable without the passphrase (checked when the keys are loaded). */
+export function oracleKeysPublicOf(path: string, text: string): OracleKeysPublic {
+  return parseKeyFile(path, text, ocrKeyFileSchema, FORMAT).public;
 }
 
 /**

@@ -47,6 +47,11 @@ export async function writeP2pKeyFile(
   await writeFile(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
 }
 
+/** The peer id the file states, readable without the passphrase (checked when the key is loaded). */
+export function p2pPeerIdOf(path: string, text: string): string {
+  return parseKeyFile(path, text, p2pKeyFileSchema, FORMAT).public.peerId;
+}
+
 /** Loads and checks a P2P key file; errors name the file and the problem, never key material. */
 export async function readP2pKeyFile(path: string, passphrase: string): Promise<PrivateKey> {
   const file = parseKeyFile(path, await readSecretFile(path), p2pKeyFileSchema, FORMAT);

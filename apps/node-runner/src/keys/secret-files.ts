@@ -38,6 +38,25 @@ export async function createSecretFile(
   }
 }
 
+/**
+ * Creates every file of `writes` (createSecretFile) or, when any of them exists, none: refuses,
+ * naming the first that exists. For keys that must never replace others.
+ */
+export async function createNewSecretFiles(
+  writes: readonly (readonly [path: string, write: (tmpPath: string) => Promise<void>])[],
+): Promise<void> {
+  const exists = (path: string): Error =>
+    new Error(`key file ${path} exists: keys are never replaced (move it away first)`);
+  for (const [path] of writes) {
+    const found = await lstat(path).then(
+      () => true,
+      () => false,
+    );
+    if (found) throw exists(path);
+  }
+  for (const [path, write] of writes) if (!(await createSecretFile(path, write))) throw exists(path);
+}
+
 /** Key files are a few hundred bytes; anything much larger is not one, and is not read whole. */
 const MAX_KEY_FILE_BYTES = 64 * 1024;
 
@@ -71,5 +90,15 @@ export async function assertOwnerOnly(path: string): Promise<void> {
 /** Reads a file that must be accessible by its owner only. */
 export async function readSecretFile(path: string): Promise<string> {
   await assertOwnerOnly(path);
+  return readFile(path, 'utf8');
+}
+
+/**
+ * Reads a key file the platform provides among its secrets (the Chainlink layout): others must have
+ * no access; its group may read it (the image's secrets-access step gives it to the node user's
+ * group, mode 0640).
+ */
+export async function readProvidedSecretFile(path: string): Promise<string> {
+  await assertKeyFile(path, 0o007, 'others', 'chmod 600 or 640 it');
   return readFile(path, 'utf8');
 }
