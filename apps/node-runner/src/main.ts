@@ -4,14 +4,7 @@
  * follows the feeds' configs; the others run one OCR1 protocol instance per feed. SIGTERM stops it
  * gracefully; an uncaught error is logged and exits 1 (s6 restarts it).
  */
-import { join } from 'node:path';
-import {
-  loadConfiguration,
-  nodeSecrets,
-  nodeSecretsDir,
-  selectNodeConfig,
-  type NodeConfig,
-} from '@oracle/config';
+import { loadConfiguration, nodeSecrets, selectNodeConfig, type NodeConfig } from '@oracle/config';
 import { notifyReady } from '@oracle/core';
 import { createLogger, type Logger } from '@oracle/logger';
 import { createMetricsPusher, type MetricsPushConfig } from '@oracle/metrics-push';
@@ -26,10 +19,11 @@ import { openPgStoreWhenReachable } from './adapters/pg-store.js';
 import { jsonRpcProvider } from './adapters/rpc-provider.js';
 import { startApiServer } from './http/api-server.js';
 import type { NodeKeys } from './keys/node-keys.js';
+import { readPeerIdOf } from './keys/public-keys.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
 import { nodeLabels, nodePushConfig } from './metrics/node-push-config.js';
 import { NodeRuntime, type OracleParts } from './runtime/node-runtime.js';
-import { loadKeysOf, readNodeSecret, readPeerId } from './runtime/node-secrets.js';
+import { loadKeysOf, readNodeSecret } from './runtime/node-secrets.js';
 import type { FeedInfo } from './runtime/protocol-instance.js';
 import { systemClock } from './runtime/system-clock.js';
 import { donModelSource } from './status-page/don-collector.js';
@@ -41,14 +35,12 @@ async function main(): Promise<void> {
   const bootLogger = createLogger({ service: `node-${process.env.NODE_INDEX ?? '?'}` });
   installCrashHandlers(bootLogger);
   let node: NodeConfig;
-  let secretsDir: string;
   let push: MetricsPushConfig;
   try {
     if (!Number.isInteger(nodeIndex))
       throw new Error('NODE_INDEX must be set to the node number (1..totalNodes)');
     const configuration = await loadConfiguration({ secrets: nodeSecrets(nodeIndex) });
     node = selectNodeConfig(configuration, nodeIndex);
-    secretsDir = join(nodeSecretsDir(configuration, nodeIndex), '..');
     push = nodePushConfig(configuration.solution.priceAggregatorConfig.metricsPush, nodeIndex);
   } catch (error) {
     const problems = (error as { problems?: unknown }).problems;
@@ -70,7 +62,7 @@ async function main(): Promise<void> {
       node.peers
         .filter((p) => p.role === 'bootstrap' && p.index !== nodeIndex)
         .map(async (p) => ({
-          peerId: await readPeerId(join(secretsDir, String(p.index), 'p2p-key.json')),
+          peerId: await readPeerIdOf({ layout: node.keys.layout, p2pKeyFile: p.p2pKeyFile }),
           host: p.host === '0.0.0.0' ? '127.0.0.1' : p.host,
           port: p.p2pPort,
         })),

@@ -5,15 +5,15 @@
  *   node apps/node-runner/dist/cli/admin.js <command> [options]
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Wallet, type JsonRpcProvider } from 'ethers';
-import { configurationPath, loadConfiguration, type Configuration } from '@oracle/config';
+import { configurationPath, loadConfiguration, nodeKeyFiles, type Configuration } from '@oracle/config';
 import { aggregatorAt, deployAggregator, ZERO_CONFIG_DIGEST } from '@oracle/evm';
 import { z } from 'zod';
 import { EthersChainReader } from '../adapters/chain-reader.js';
 import { jsonRpcProvider } from '../adapters/rpc-provider.js';
 import type { NodePublicKeys } from '../keys/node-keys.js';
+import { readPublicKeysOf } from '../keys/public-keys.js';
 import { buildContractConfig, sameContractConfig } from './oracle-config.js';
 
 const USAGE = `Usage: admin <command> [--config <configuration.json>] [--key-env <VAR>] [options]
@@ -26,8 +26,9 @@ const USAGE = `Usage: admin <command> [--config <configuration.json>] [--key-env
       Sets each deployed feed's OCR1 configuration: the oracles (default: every node that is not a
       bootstrap node, in index order), f (ocr.f, default floor((n-1)/3)), the timings of "ocr" and the
       feed's heartbeat and deviation, a fresh shared secret. Public keys come from --keys (the output
-      of "keys public") or from the key files under <spSecretsDir>/nodes/<i>/. A feed whose on-chain
-      config already equals the wanted one is left alone. Prints [{feed, address, status, configDigest}].
+      of "keys public") or from the public parts of the nodes' key files, in the key layout of
+      nodes.keys. A feed whose on-chain config already equals the wanted one is left alone. Prints
+      [{feed, address, status, configDigest}].
 
   --config   the configuration (default $CONFIG_PATH, else /sp/configurations/configuration.json)
   --key-env  environment variable holding the contract owner's private key (default: the
@@ -146,18 +147,7 @@ async function publicKeysOf(
       return keys;
     });
   }
-  return Promise.all(
-    indices.map(async (index) => {
-      const dir = join(cfg.solution.spSecretsDir, 'nodes', String(index));
-      const ocr = z
-        .object({ public: publicKeysSchema.element.omit({ node: true, peerId: true }) })
-        .parse(JSON.parse(await readFile(join(dir, 'ocr-key.json'), 'utf8')));
-      const p2p = z
-        .object({ public: z.object({ peerId: z.string() }) })
-        .parse(JSON.parse(await readFile(join(dir, 'p2p-key.json'), 'utf8')));
-      return { ...ocr.public, peerId: p2p.public.peerId };
-    }),
-  );
+  return Promise.all(indices.map((index) => readPublicKeysOf(nodeKeyFiles(cfg, index))));
 }
 
 async function setConfig(cfg: Configuration, options: Options, owner: Wallet): Promise<unknown[]> {

@@ -1,57 +1,21 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
+import { chainlinkKeyPaths, exportChainlinkNodeKeys, loadChainlinkNodeKeys } from './chainlink-layout.js';
+import { parseOptions, USAGE, type Options } from './cli-options.js';
 import { ensureKeystorePassword, readKeystorePassword } from './keystore-password.js';
-import { ensurePrivateDir } from './secret-files.js';
 import {
   generateNodeKeys,
   loadNodeKeys,
   nodeKeyPaths,
+  writeNodeKeys,
   type NodeKeyPaths,
+  type NodeKeys,
   type NodePublicKeys,
 } from './node-keys.js';
+import { STANDARD_SCRYPT } from './scrypt.js';
+import { ensurePrivateDir } from './secret-files.js';
 
-const USAGE = `Usage:
-  keys generate --nodes <n> --out <secrets dir> [--passphrase-env <VAR>]
-      Creates the missing keys of nodes 1..n under <secrets dir>/nodes/<i>/ (never replaces a key)
-  keys public --nodes <n> --dir <secrets dir> [--passphrase-env <VAR>]
-      Loads the keys of nodes 1..n
-Both print the public keys as JSON, one entry per node: what setConfig needs.
-Key files are sealed with the passphrase in the environment variable <VAR> (the configuration's
-nodes.keystorePassword), or else with each node's generated <secrets dir>/nodes/<i>/keystore-password.`;
-
-interface Options {
-  readonly command: 'generate' | 'public';
-  readonly nodes: number;
-  readonly secretsDir: string;
-  readonly passphraseEnv: string | undefined;
-}
-
-function parseOptions(argv: string[]): Options {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      nodes: { type: 'string' },
-      out: { type: 'string' },
-      dir: { type: 'string' },
-      'passphrase-env': { type: 'string' },
-    },
-  });
-  const [command, ...extra] = positionals;
-  if ((command !== 'generate' && command !== 'public') || extra.length > 0)
-    throw new Error('expected one command: generate or public');
-  const nodes = Number(values.nodes);
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64)
-    throw new Error('--nodes must be an integer from 1 to 64');
-  const secretsDir = command === 'generate' ? values.out : values.dir;
-  if (!secretsDir)
-    throw new Error(
-      command === 'generate' ? 'generate needs --out <secrets dir>' : 'public needs --dir <secrets dir>',
-    );
-  return { command, nodes, secretsDir, passphraseEnv: values['passphrase-env'] };
-}
-
-async function passphraseFor(options: Options, paths: NodeKeyPaths): Promise<string> {
+/** The sealed layout's passphrase: from --passphrase-env, else the node's generated keystore-password. */
+async function passphraseFor(options: Options, paths: NodeKeyPaths, create: boolean): Promise<string> {
   if (options.passphraseEnv !== undefined) {
     const value = process.env[options.passphraseEnv];
     if (!value || value.length < 16)
@@ -60,20 +24,67 @@ async function passphraseFor(options: Options, paths: NodeKeyPaths): Promise<str
       );
     return value;
   }
-  return options.command === 'generate'
-    ? ensureKeystorePassword(paths.keystorePasswordFile)
-    : readKeystorePassword(paths.keystorePasswordFile);
+  if (!create) return readKeystorePassword(paths.keystorePasswordFile);
+  // The directory first: a generated keystore-password lives in it.
+  await ensurePrivateDir(paths.dir);
+  return ensureKeystorePassword(paths.keystorePasswordFile);
+}
+
+/** The password of Chainlink's files, from --chainlink-password-env. */
+function chainlinkPassword(options: Options): string {
+  const name = options.chainlinkPasswordEnv as string;
+  const value = process.env[name];
+  if (!value)
+    throw new Error(`environment variable ${name} must hold the password of the Chainlink key files`);
+  return value;
+}
+
+async function runNode(options: Options, node: number): Promise<NodeKeys> {
+  const sealed = options.secretsDir === undefined ? undefined : nodeKeyPaths(options.secretsDir, node);
+  const chainlink =
+    options.chainlinkDir === undefined ? undefined : chainlinkKeyPaths(options.chainlinkDir, node);
+  switch (options.command) {
+    case 'generate': {
+      const paths = sealed as NodeKeyPaths;
+      const passphrase = await passphraseFor(options, paths, true);
+      await generateNodeKeys(paths, passphrase);
+      return loadNodeKeys(paths, passphrase);
+    }
+    case 'public':
+      return chainlink
+        ? loadChainlinkNodeKeys(chainlink, chainlinkPassword(options))
+        : loadNodeKeys(sealed as NodeKeyPaths, await passphraseFor(options, sealed as NodeKeyPaths, false));
+    case 'import': {
+      // Every file is checked before anything is written.
+      const keys = await loadChainlinkNodeKeys(
+        chainlink as NonNullable<typeof chainlink>,
+        chainlinkPassword(options),
+      );
+      const paths = sealed as NodeKeyPaths;
+      const passphrase = await passphraseFor(options, paths, true);
+      await writeNodeKeys(paths, keys, passphrase);
+      return loadNodeKeys(paths, passphrase);
+    }
+    case 'export': {
+      const paths = sealed as NodeKeyPaths;
+      const keys = await loadNodeKeys(paths, await passphraseFor(options, paths, false));
+      const scrypt = { ...STANDARD_SCRYPT, n: options.scryptN };
+      await exportChainlinkNodeKeys(
+        chainlink as NonNullable<typeof chainlink>,
+        keys,
+        chainlinkPassword(options),
+        scrypt,
+      );
+      return keys;
+    }
+  }
 }
 
 async function run(options: Options): Promise<(NodePublicKeys & { node: number })[]> {
   const result: (NodePublicKeys & { node: number })[] = [];
+  // One node after the other: a Chainlink file at the standard scrypt cost takes 256 MiB to open.
   for (let node = 1; node <= options.nodes; node++) {
-    const paths = nodeKeyPaths(options.secretsDir, node);
-    // The directory first: a generated keystore-password lives in it.
-    if (options.command === 'generate') await ensurePrivateDir(paths.dir);
-    const passphrase = await passphraseFor(options, paths);
-    if (options.command === 'generate') await generateNodeKeys(paths, passphrase);
-    const keys = await loadNodeKeys(paths, passphrase);
+    const keys = await runNode(options, node);
     result.push({ node, ...keys.publicKeys() });
   }
   return result;

@@ -5,7 +5,7 @@ import type { PrivateKey } from '@libp2p/interface';
 import { generateOracleKeys, type OracleKeys, type OracleKeysPublic } from '@oracle/evm';
 import { readOracleKeysFile, writeOracleKeysFile } from './ocr-key-file.js';
 import { generateP2pKey, p2pPeerId, readP2pKeyFile, writeP2pKeyFile } from './p2p-key.js';
-import { createSecretFile, ensurePrivateDir } from './secret-files.js';
+import { createNewSecretFiles, createSecretFile, ensurePrivateDir } from './secret-files.js';
 
 /** The sealed layout, the default: keys generated on first boot, sealed with the keystore passphrase. */
 export interface NodeKeyPaths {
@@ -84,6 +84,18 @@ export async function generateNodeKeys(paths: NodeKeyPaths, passphrase: string):
     );
   if (await createSecretFile(paths.ocrKeyFile, writeOcr)) created.push(paths.ocrKeyFile);
   return created;
+}
+
+/**
+ * Writes existing keys (imported from another layout) into the sealed layout. Never replaces a
+ * key: refuses, naming the file, when either file exists.
+ */
+export async function writeNodeKeys(paths: NodeKeyPaths, keys: NodeKeys, passphrase: string): Promise<void> {
+  await ensurePrivateDir(paths.dir);
+  await createNewSecretFiles([
+    [paths.p2pKeyFile, (tmp) => writeP2pKeyFile(tmp, keys.p2pPrivateKey(), passphrase)],
+    [paths.ocrKeyFile, (tmp) => writeOracleKeysFile(tmp, keys.oracle, passphrase)],
+  ]);
 }
 
 /** Loads a node's keys; refuses files readable by group or others, and files that do not check out. */

@@ -8,6 +8,13 @@ import { privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import { makeTempDir, type TempDir } from '@oracle/testing';
 import { isAddress } from 'ethers';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  chainlinkKeyFiles,
+  expectedPublic,
+  randomNodeSecrets,
+  writeChainlinkKeyFiles,
+  type ChainlinkNodeSecrets,
+} from '../../src/keys/fixtures/chainlink-key-writer.js';
 import { readKeystorePassword } from '../../src/keys/keystore-password.js';
 import { loadNodeKeys, nodeKeyPaths, type NodeKeys } from '../../src/keys/node-keys.js';
 
@@ -224,6 +231,191 @@ describe('node keys CLI', () => {
       expectNoSecret(rendering, nodeSecrets);
     }
     expect(keys.peerId).toBe(keys.publicKeys().peerId);
+  });
+
+  describe("moving a Chainlink deployment's keys", () => {
+    const PASSWORD = 'the Go nodes keystore password!';
+    const FAST = { n: 2 ** 10, r: 8, p: 1 };
+    const env = { CL_PASSWORD: PASSWORD, CL_PASSWORD_2: 'a new export password 22' };
+    let nodeSecrets: ChainlinkNodeSecrets[];
+    let chainlinkDir: string;
+
+    /** The secrets as text that must never appear in output, and the password. */
+    const leaks = (): string[] =>
+      nodeSecrets.flatMap((s) => [
+        s.evmKey.toString('hex'),
+        s.p2pSeed.toString('hex'),
+        s.ocrOffchainSeed.toString('hex'),
+        s.ocrConfigScalar.toString('hex'),
+        s.ocrSigningKey.toString(16),
+        s.ocrSigningKey.toString(10),
+        s.p2pSeed.toString('base64').slice(0, 16),
+        PASSWORD,
+      ]);
+
+    beforeEach(async () => {
+      nodeSecrets = [randomNodeSecrets(), randomNodeSecrets()];
+      chainlinkDir = join(temp.path, 'cl-secrets');
+      for (const [i, s] of nodeSecrets.entries())
+        await writeChainlinkKeyFiles(
+          chainlinkDir,
+          i + 1,
+          chainlinkKeyFiles(s, PASSWORD, { evm: FAST, p2p: FAST, ocr: FAST }),
+        );
+    });
+
+    it('import: Chainlink files into the sealed layout, the same keys, 0600 files, nothing replaced', async () => {
+      const expected = nodeSecrets.map((s, i) => ({ node: i + 1, ...expectedPublic(s) }));
+      const shown = cli(
+        [
+          'public',
+          '--layout',
+          'chainlink',
+          '--nodes',
+          '2',
+          '--dir',
+          chainlinkDir,
+          '--chainlink-password-env',
+          'CL_PASSWORD',
+        ],
+        env,
+      );
+      expect(shown.stderr).toBe('');
+      expect(JSON.parse(shown.stdout)).toEqual(expected);
+
+      const args = [
+        'import',
+        '--nodes',
+        '2',
+        '--from',
+        chainlinkDir,
+        '--chainlink-password-env',
+        'CL_PASSWORD',
+        '--out',
+        secrets,
+      ];
+      const run = cli(args, env);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual(expected);
+      expectNoSecret(run.stdout, leaks());
+      for (const [path, mode] of Object.entries(await modes(secrets)))
+        expect(`${path} ${mode}`).toBe(
+          `${path} ${path.endsWith('.json') || path.endsWith('keystore-password') ? '600' : '700'}`,
+        );
+      expect(JSON.parse(cli(['public', '--nodes', '2', '--dir', secrets]).stdout)).toEqual(expected);
+
+      const before = await readFile(nodeKeyPaths(secrets, 1).ocrKeyFile, 'utf8');
+      const again = cli(args, env);
+      expect(again.status).toBe(1);
+      expect(again.stderr).toBe(
+        `key file ${nodeKeyPaths(secrets, 1).p2pKeyFile} exists: keys are never replaced (move it away first)\n`,
+      );
+      expect(await readFile(nodeKeyPaths(secrets, 1).ocrKeyFile, 'utf8')).toBe(before);
+    });
+
+    it('a wrong password or a missing file stops the import, named, before anything is written', async () => {
+      const wrong = cli(
+        [
+          'import',
+          '--nodes',
+          '2',
+          '--from',
+          chainlinkDir,
+          '--chainlink-password-env',
+          'CL_PASSWORD_2',
+          '--out',
+          secrets,
+        ],
+        env,
+      );
+      expect(wrong.status).toBe(1);
+      expect(wrong.stderr).toBe(
+        `key file ${join(chainlinkDir, '1/evm_key.json')}: wrong password, or the file was altered (MAC mismatch)\n`,
+      );
+      expectNoSecret(wrong.stderr, leaks());
+      expect(existsSync(secrets)).toBe(false);
+
+      await rm(join(chainlinkDir, '2/ocr_key.json'));
+      const missing = cli(
+        [
+          'public',
+          '--layout',
+          'chainlink',
+          '--nodes',
+          '2',
+          '--dir',
+          chainlinkDir,
+          '--chainlink-password-env',
+          'CL_PASSWORD',
+        ],
+        env,
+      );
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toBe(`key file ${join(chainlinkDir, '2/ocr_key.json')} does not exist\n`);
+    });
+
+    it('export: sealed keys as Chainlink files that read back to the same keys', async () => {
+      const generated = cli(['generate', '--nodes', '2', '--out', secrets]);
+      expect(generated.status).toBe(0);
+      const out = join(temp.path, 'exported');
+      const run = cli(
+        [
+          'export',
+          '--nodes',
+          '2',
+          '--dir',
+          secrets,
+          '--out',
+          out,
+          '--chainlink-password-env',
+          'CL_PASSWORD_2',
+          '--scrypt-n',
+          '1024',
+        ],
+        env,
+      );
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toBe(generated.stdout);
+      expectNoSecret(run.stdout, await secretsOf(secrets, 1));
+      for (const [path, mode] of Object.entries(await modes(out)))
+        expect(`${path} ${mode}`).toBe(`${path} ${path.endsWith('.json') ? '600' : '700'}`);
+      expect(Object.keys(await modes(out)).filter((p) => p.endsWith('.json'))).toHaveLength(6);
+
+      const back = cli(
+        [
+          'public',
+          '--layout',
+          'chainlink',
+          '--nodes',
+          '2',
+          '--dir',
+          out,
+          '--chainlink-password-env',
+          'CL_PASSWORD_2',
+        ],
+        env,
+      );
+      expect(back.stdout).toBe(generated.stdout);
+      // And round again, into a fresh sealed layout.
+      const reimported = cli(
+        [
+          'import',
+          '--nodes',
+          '2',
+          '--from',
+          out,
+          '--chainlink-password-env',
+          'CL_PASSWORD_2',
+          '--out',
+          join(temp.path, 'again'),
+        ],
+        env,
+      );
+      expect(reimported.stdout).toBe(generated.stdout);
+      const standard = JSON.parse(await readFile(join(out, '1/evm_key.json'), 'utf8'));
+      expect(standard.crypto.kdfparams).toMatchObject({ n: 1024, r: 8, p: 1, dklen: 32 });
+    });
   });
 
   it('rejects bad arguments with usage', () => {

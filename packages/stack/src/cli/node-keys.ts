@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 /**
- * The `node-keys` oneshot (run as the node user): creates the missing keys of nodes 1..totalNodes
- * under <spSecretsDir>/nodes/<i>/ with the node runner's keys CLI, which never replaces a key, and
- * logs each node's public keys (what setConfig and the faucet need). Key files are sealed with
- * nodes.keystorePassword when the configuration gives one, else with each node's generated
- * keystore-password.
+ * The `node-keys` oneshot (run as the node user), with the node runner's keys CLI. Sealed key
+ * layout: creates the missing keys of nodes 1..totalNodes under <spSecretsDir>/nodes/<i>/, never
+ * replacing a key, sealed with nodes.keystorePassword when the configuration gives one, else with
+ * each node's generated keystore-password. Chainlink layout: generates nothing; loads every node's
+ * Chainlink key files with nodes.keystorePassword, so a missing file or a wrong password stops the
+ * start here, named, before any node runs. Either way it logs each node's public keys (what
+ * setConfig and the faucet need).
  *
  *   node packages/stack/dist/cli/node-keys.js --keys-cli apps/node-runner/dist/keys/cli.js
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigurationError, loadConfiguration } from '@oracle/config';
+import { ConfigurationError, loadConfiguration, nodeKeyFiles } from '@oracle/config';
 
 const SERVICE = 'node-keys';
 const PASSPHRASE_ENV = 'ORACLE_NODE_KEYSTORE_PASSPHRASE';
@@ -38,11 +41,20 @@ try {
   if (!values['keys-cli']) throw new Error('--keys-cli <path of the node runner keys CLI> is required');
   const cfg = await loadConfiguration({ secrets: ['solution.nodes.keystorePassword'] });
   const { totalNodes, spSecretsDir, nodes } = cfg.solution;
-  const args = ['generate', '--nodes', String(totalNodes), '--out', spSecretsDir];
   const env: NodeJS.ProcessEnv = { ...process.env };
-  if (nodes.keystorePassword) {
-    env[PASSPHRASE_ENV] = nodes.keystorePassword.reveal();
-    args.push('--passphrase-env', PASSPHRASE_ENV);
+  let args: string[];
+  if (nodes.keys.layout === 'chainlink') {
+    // The validation requires the password with this layout.
+    env[PASSPHRASE_ENV] = nodes.keystorePassword?.reveal();
+    const dir = join(nodeKeyFiles(cfg, 1).dir, '..');
+    args = ['public', '--layout', 'chainlink', '--nodes', String(totalNodes), '--dir', dir];
+    args.push('--chainlink-password-env', PASSPHRASE_ENV);
+  } else {
+    args = ['generate', '--nodes', String(totalNodes), '--out', spSecretsDir];
+    if (nodes.keystorePassword) {
+      env[PASSPHRASE_ENV] = nodes.keystorePassword.reveal();
+      args.push('--passphrase-env', PASSPHRASE_ENV);
+    }
   }
   const began = Date.now();
   const publicKeys = JSON.parse(await runKeysCli(values['keys-cli'], args, env)) as Array<
