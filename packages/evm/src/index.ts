@@ -1,4 +1,5 @@
 export * from './abi.js';
+export * from './admin-certificate.js';
 export * from './aggregator.js';
 export * from './chain-limits.js';
 export * from './config-digest.js';
