@@ -8,6 +8,7 @@ export * from './schema/gas.js';
 export * from './schema/nodes.js';
 export * from './schema/node-keys.js';
 export * from './schema/ocr.js';
+export * from './schema/confidential-admin.js';
 export * from './schema/feeds.js';
 export * from './schema/process-metrics.js';
 export * from './schema/solution.js';

@@ -28,12 +28,14 @@ describe('generateNodeServices', async () => {
     expect(await readFile(join(sourceDir, 'node-3/finish'), 'utf8')).toContain('service-finish" node-3 "$@"');
     expect((await readdir(join(sourceDir, 'node-1/dependencies.d'))).sort()).toEqual([
       'base',
+      'confidential-admin',
       'node-keys',
       'postgres-init',
       'price-aggregator',
     ]);
     expect((await readdir(join(sourceDir, 'node-4/dependencies.d'))).sort()).toEqual([
       'base',
+      'confidential-admin',
       'node-1',
       'node-keys',
       'postgres-init',

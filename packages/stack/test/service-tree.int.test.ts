@@ -45,6 +45,7 @@ describe('the service tree under s6', () => {
         'config-validate',
         'secrets-access',
         'node-keys',
+        'confidential-admin',
         'postgres-bootstrap',
         'postgres',
         'postgres-init',
@@ -71,6 +72,9 @@ describe('the service tree under s6', () => {
       );
       expect(started, `${node} started before node-keys was done`).toBeGreaterThanOrEqual(
         transitionAt('node-keys', 'up'),
+      );
+      expect(started, `${node} started before confidential-admin was done`).toBeGreaterThanOrEqual(
+        transitionAt('confidential-admin', 'up'),
       );
       expect(started, `${node} started before the aggregator was ready`).toBeGreaterThanOrEqual(
         aggregatorReady,

@@ -7,6 +7,7 @@ import {
   secretRefSchema,
   wsUrlSchema,
 } from './common.js';
+import { confidentialAdminSchema } from './confidential-admin.js';
 import { feedSchema } from './feeds.js';
 import { gasSchema } from './gas.js';
 import { nodesSchema } from './nodes.js';
@@ -60,6 +61,7 @@ export const solutionFieldsSchema = z.strictObject({
   gas: gasSchema.prefault({}),
   nodes: nodesSchema.prefault({}),
   ocr: ocrSchema.prefault({}),
+  confidentialAdmin: confidentialAdminSchema.prefault({}),
   priceAggregatorConfig: priceAggregatorConfigSchema,
   processMetrics: processMetricsSchema.prefault({}),
   feeds: z.array(feedSchema).min(1),
