@@ -4,6 +4,7 @@
  * part, for openssl-made chains, and the registration signature recovers to the address the
  * helper derives from the SDK's own publicKey part.
  */
+import { X509Certificate } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { CertificateSerializer } from '@super-protocol/sdk-js';
 import { getAddress, hexlify, id, keccak256, recoverAddress, Wallet } from 'ethers';
@@ -68,6 +69,53 @@ describe('certificate chunking, against the SDK', () => {
     expect(hexlify(leaf.mrSigner!)).toBe(id('signer'));
     expect(leaf.publicKey).toHaveLength(64);
     expect(leaf.signature).toHaveLength(64);
+  });
+
+  it('cuts signatures with short and long r and s as the SDK does', () => {
+    // Re-sign a leaf by hand (the splitter does not verify): r and s of 31, 32 and 33 content
+    // bytes, the padding and sign-byte cases that random certificates hit only sometimes.
+    const { leafPem } = make({ solutionHash: SOLUTION });
+    const der = Buffer.from(new X509Certificate(leafPem).raw);
+    const tlvEnd = (at: number): [number, number] => {
+      const len = der[at + 1]!;
+      if (len < 0x80) return [at + 2, at + 2 + len];
+      const n = len & 0x7f;
+      const l = der.subarray(at + 2, at + 2 + n).reduce((a, b) => a * 256 + b, 0);
+      return [at + 2 + n, at + 2 + n + l];
+    };
+    const [tbsStart] = tlvEnd(0);
+    const [, tbsEnd] = tlvEnd(tbsStart);
+    const [, algEnd] = tlvEnd(tbsEnd);
+    const head = der.subarray(tbsStart, algEnd);
+    const int = (bytes: number, high: boolean, fill = 0x5a): Buffer => {
+      const v = Buffer.alloc(bytes, fill);
+      if (high) {
+        v[0] = 0x00;
+        v[1] = 0xc3;
+      }
+      return Buffer.concat([Buffer.from([0x02, bytes]), v]);
+    };
+    const tlv = (tag: number, body: Buffer): Buffer => {
+      const len = body.length;
+      const header =
+        len < 0x80 ? [tag, len] : len < 0x100 ? [tag, 0x81, len] : [tag, 0x82, len >> 8, len & 0xff];
+      return Buffer.concat([Buffer.from(header), body]);
+    };
+    for (const [r, s] of [
+      [int(31, false), int(32, false)],
+      [int(33, true), int(31, false)],
+      [int(32, false), int(33, true)],
+      // (r and s byte-identical would differ: the SDK finds s by searching for its bytes, and finds
+      // r's; a real signature never has r = s.)
+      [int(30, false), int(30, false, 0x3c)],
+    ] as const) {
+      const sig = tlv(0x03, Buffer.concat([Buffer.from([0]), tlv(0x30, Buffer.concat([r, s]))]));
+      const cert = tlv(0x30, Buffer.concat([head, sig]));
+      const pem = `-----BEGIN CERTIFICATE-----\n${cert.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+      const ours = splitCertificate(pem);
+      expect(hexParts(ours)).toEqual(hexParts(CertificateSerializer.serializeForBlockchain(pem)));
+      expect(ours.signature).toHaveLength(64);
+    }
   });
 
   it('refuses what the SDK refuses: a non-secp256k1 key', async () => {

@@ -101,7 +101,11 @@ async function main(argv: string[]): Promise<number> {
     return n;
   };
   const configPath = configurationPath({ ...(values.config ? { path: values.config } : {}) });
-  const cfg = await loadConfiguration({ path: configPath, secrets: ['solution.nodes.keystorePassword'] });
+  // The keystore password is resolved only when there is something to register.
+  const unresolved = await loadConfiguration({ path: configPath, secrets: [] });
+  const cfg = unresolved.solution.confidentialAdmin.helperAddress
+    ? await loadConfiguration({ path: configPath, secrets: ['solution.nodes.keystorePassword'] })
+    : unresolved;
   const result = await ensureConfidentialAdmin(cfg, {
     retries: count('retries', values.retries),
     retryDelayMs: count('retry-delay-ms', values['retry-delay-ms']),
