@@ -32,19 +32,22 @@ describe('buildPushRequests', () => {
     );
   });
 
-  it('VictoriaMetrics: POSTs of batchSize samples, each line labelled, no ttl label', () => {
+  it('VictoriaMetrics: POSTs of batchSize samples as rendered, the labels as extra_label arguments, no ttl', () => {
     const [target] = resolveTargets(
-      pushConfig({ url: 'http://vm:8428/api/v1/import/prometheus', targets: [] }, 'none'),
+      pushConfig({ url: 'http://vm:8428/api/v1/import/prometheus?db=1', targets: [] }, 'none'),
     );
     const requests = buildPushRequests(target!, body, labels, 2);
+    const url =
+      'http://vm:8428/api/v1/import/prometheus?db=1' +
+      '&extra_label=service%3Daggregator&extra_label=region%3Deu%2Fwest&extra_label=job%3Dprice-aggregator' +
+      '&extra_label=instance%3Dtee-1&extra_label=environment%3Dtest';
     expect(requests.map((r) => [r.method, r.url])).toEqual([
-      ['POST', 'http://vm:8428/api/v1/import/prometheus'],
-      ['POST', 'http://vm:8428/api/v1/import/prometheus'],
+      ['POST', url],
+      ['POST', url],
     ]);
-    const identity =
-      'service="aggregator",region="eu/west",job="price-aggregator",instance="tee-1",environment="test"';
-    expect(requests[0]?.body).toBe(`# TYPE m gauge\nm{a="1",${identity}} 1\nm{a="2",${identity}} 2\n`);
-    expect(requests[1]?.body).toBe(`# TYPE m gauge\nm{a="3",${identity}} 3\n`);
+    expect(requests[0]?.body).toBe('# TYPE m gauge\nm{a="1"} 1\nm{a="2"} 2\n');
+    expect(requests[1]?.body).toBe('# TYPE m gauge\nm{a="3"} 3\n');
     expect(requests[0]?.headers).not.toHaveProperty('authorization');
+    expect(new URL(url).searchParams.getAll('extra_label')).toContain('region=eu/west');
   });
 });

@@ -1,5 +1,5 @@
 import type { PushTarget } from './config.js';
-import { addLabelsToText, chunkExposition, type Labels } from './exposition.js';
+import { chunkExposition, type Labels } from './exposition.js';
 import { pushgatewayGroupUrl } from './pushgateway-url.js';
 
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -47,7 +47,9 @@ export function identityLabels(labels: PushLabels): Record<string, string> {
 /**
  * The HTTP requests that deliver one rendered registry to one target.
  * Pushgateway: one PUT that replaces the group `job/<job>/instance/<instance>/.../ttl/<s>`.
- * VictoriaMetrics: POSTs of at most `batchSize` sample lines, each line carrying the identity labels.
+ * VictoriaMetrics: POSTs of at most `batchSize` sample lines, the body as rendered; the identity
+ * labels go as `extra_label=name=value` query arguments, which VictoriaMetrics adds to every sample,
+ * replacing a label of the same name (as a Pushgateway grouping key does).
  */
 export function buildPushRequests(
   target: PushTarget,
@@ -62,10 +64,14 @@ export function buildPushRequests(
     const url = pushgatewayGroupUrl(target.url, labels.job, { ...grouping, ttl: String(labels.ttlSeconds) });
     return [{ method: 'PUT', url, headers, body: text }];
   }
-  return chunkExposition(addLabelsToText(text, identity), batchSize).map((body) => ({
-    method: 'POST',
-    url: target.url,
-    headers,
-    body,
-  }));
+  const url = withExtraLabels(target.url, identity);
+  return chunkExposition(text, batchSize).map((body) => ({ method: 'POST', url, headers, body }));
+}
+
+/** `url` with one `extra_label=name=value` query argument per label, its own arguments kept. */
+export function withExtraLabels(url: string, labels: Labels): string {
+  const withLabels = new URL(url);
+  for (const [name, value] of Object.entries(labels))
+    withLabels.searchParams.append('extra_label', `${name}=${value}`);
+  return withLabels.toString();
 }
