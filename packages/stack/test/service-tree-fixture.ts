@@ -52,7 +52,10 @@ export function run(service, readyDelayMs) {
 const entry = (service: string, readyDelayMs: string): string =>
   `import { run } from '../../../stand-in.mjs';\nrun(${service}, ${readyDelayMs});\n`;
 
-/** An APP_DIR whose packages are the repository's (built) and whose apps are stand-ins; the node keys CLI is the real one. */
+/**
+ * An APP_DIR whose packages are the repository's (built) and whose apps are stand-ins; the node
+ * keys CLI and the confidential-admin oneshot (skipped: no helper configured) are the real ones.
+ */
 async function standInAppDir(root: string): Promise<string> {
   const app = join(root, 'app');
   await mkdir(join(app, 'apps/node-runner/dist'), { recursive: true });
@@ -60,6 +63,7 @@ async function standInAppDir(root: string): Promise<string> {
   await mkdir(join(app, 'apps/process-metrics/dist'), { recursive: true });
   await symlink(join(REPO, 'packages'), join(app, 'packages'));
   await symlink(join(REPO, 'apps/node-runner/dist/keys'), join(app, 'apps/node-runner/dist/keys'));
+  await symlink(join(REPO, 'apps/node-runner/dist/cli'), join(app, 'apps/node-runner/dist/cli'));
   await writeFile(join(app, 'stand-in.mjs'), STAND_IN);
   // The aggregator becomes ready late and node 1 a little later still: any ordering mistake shows.
   await writeFile(join(app, 'apps/price-aggregator/dist/main.js'), entry(`'price-aggregator'`, '1000'));
