@@ -46,6 +46,11 @@ export const feedSchema = z.strictObject({
   decimals: z.int().min(0).max(36).describe('The on-chain answer is the price times 10^decimals'),
   description: z.string().min(1).max(256).optional().describe('On-chain description; default the name'),
   contractAddress: addressSchema.optional().describe('OCR1 aggregator address; absent until deployed'),
+  proxyAddress: addressSchema
+    .optional()
+    .describe(
+      'EACAggregatorProxy-compatible proxy in front of the aggregator, what consumers read; absent until deployed',
+    ),
   deviationPpb: ppbSchema.optional().describe('alphaPPB; default ocr.deviationPpb'),
   heartbeatSeconds: positiveIntSchema.optional().describe('deltaC; default ocr.heartbeatSeconds'),
   sources: z

@@ -8,6 +8,7 @@ import {
   wsUrlSchema,
 } from './common.js';
 import { confidentialAdminSchema } from './confidential-admin.js';
+import { contractsSchema } from './contracts.js';
 import { feedSchema } from './feeds.js';
 import { gasSchema } from './gas.js';
 import { nodesSchema } from './nodes.js';
@@ -61,6 +62,7 @@ export const solutionFieldsSchema = z.strictObject({
   gas: gasSchema.prefault({}),
   nodes: nodesSchema.prefault({}),
   ocr: ocrSchema.prefault({}),
+  contracts: contractsSchema.prefault({}),
   confidentialAdmin: confidentialAdminSchema.prefault({}),
   priceAggregatorConfig: priceAggregatorConfigSchema,
   processMetrics: processMetricsSchema.prefault({}),
