@@ -4,9 +4,12 @@
  * certificates in a certs directory; a second run registers nothing; without a helper address it
  * is skipped.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { computeAddress, id, JsonRpcProvider, parseEther, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSecrets, validateConfiguration, type Configuration } from '@oracle/config';
@@ -35,8 +38,11 @@ let helper: AdminCertificateHelperContract;
 let helperAddress: string;
 let node1: string;
 
-async function configuration(confidentialAdmin: Record<string, unknown>): Promise<Configuration> {
-  const validated = validateConfiguration({
+/** The built oneshot (npm run build first, as for every integration test). */
+const CLI = fileURLToPath(new URL('../../dist/cli/confidential-admin.js', import.meta.url));
+
+function configurationJson(confidentialAdmin: Record<string, unknown>): Record<string, unknown> {
+  return {
     solution: {
       totalNodes: 5,
       spSecretsDir: dir,
@@ -53,7 +59,11 @@ async function configuration(confidentialAdmin: Record<string, unknown>): Promis
       },
       feeds: [{ name: 'BTC / USD', pair: 'BTC/USD', decimals: 8 }],
     },
-  });
+  };
+}
+
+async function configuration(confidentialAdmin: Record<string, unknown>): Promise<Configuration> {
+  const validated = validateConfiguration(configurationJson(confidentialAdmin));
   if (!validated.ok) throw new Error(JSON.stringify(validated.error));
   const resolved = await resolveSecrets(validated.value, { secretsDir: dir, env: { CL_PASSWORD: PASSWORD } });
   if (!resolved.ok) throw new Error(JSON.stringify(resolved.error));
@@ -106,5 +116,28 @@ describe('the confidential-admin oneshot', () => {
     const nonce = await helper.getSignatureNonce();
     expect(await ensureConfidentialAdmin(cfg, options)).toEqual({ status: 'already-admin', admin: node1 });
     expect(await helper.getSignatureNonce()).toBe(nonce);
+  });
+
+  it('as the s6 oneshot runs it: one line for each outcome, exit 0', async () => {
+    const run = async (confidentialAdmin: Record<string, unknown>): Promise<string> => {
+      const file = join(dir, `configuration-${Date.now()}.json`);
+      await writeFile(file, JSON.stringify(configurationJson(confidentialAdmin)));
+      const { stderr } = await promisify(execFile)(
+        process.execPath,
+        [CLI, '--config', file, '--no-set-config'],
+        {
+          env: { ...process.env, CL_PASSWORD: PASSWORD },
+        },
+      );
+      return stderr;
+    };
+    expect(await run({})).toBe(
+      'confidential-admin: skipped: confidentialAdmin.helperAddress is not configured (local run)\n',
+    );
+    const already = await run({ helperAddress, rootCertId: '7', certsDir: certs.dir });
+    expect(already).toContain(
+      `node 1's account ${node1} already is the confidential admin of ${helperAddress}`,
+    );
+    expect(already).toContain('set-config not requested');
   });
 });
