@@ -73,11 +73,16 @@ export async function ensureConfidentialAdmin(
   }
 }
 
-/** Runs `admin set-config` (the built admin CLI next to this file) with the same configuration. */
-function runSetConfig(configPath: string): Promise<number> {
+/**
+ * Runs `admin set-config` (the built admin CLI next to this file) with the same configuration, as
+ * node `adminNode` (the admin CLI's default is node 1, so the flag goes only for another node).
+ */
+function runSetConfig(configPath: string, adminNode: number): Promise<number> {
   const admin = fileURLToPath(new URL('./admin.js', import.meta.url));
+  const args = [admin, 'set-config', '--config', configPath];
+  if (adminNode !== 1) args.push('--admin-node', String(adminNode));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [admin, 'set-config', '--config', configPath], {
+    const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('error', reject);
@@ -111,6 +116,11 @@ async function main(argv: string[]): Promise<number> {
     retryDelayMs: count('retry-delay-ms', values['retry-delay-ms']),
   });
   const { helperAddress, nodeIndex } = cfg.solution.confidentialAdmin;
+  const trusted = cfg.solution.contracts.adminCertificateHelper;
+  if (helperAddress && trusted && trusted.toLowerCase() !== helperAddress.toLowerCase())
+    log(
+      `warning: confidentialAdmin.helperAddress ${helperAddress} is not contracts.adminCertificateHelper ${trusted}`,
+    );
   switch (result.status) {
     case 'skipped':
       log(`skipped: ${result.reason}`);
@@ -132,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   log("setting the feeds' configuration as the admin (admin set-config)");
-  const code = await runSetConfig(configPath);
+  const code = await runSetConfig(configPath, nodeIndex);
   // The nodes start anyway: a feed left unconfigured is reported, and set-config can be rerun.
   if (code !== 0) log(`admin set-config exited with ${code}; rerun it once the cause is fixed`);
   return 0;
