@@ -8,7 +8,12 @@ import {
   type ConfigSetEvent,
   type ContractConfig,
 } from '@oracle/evm';
-import { buildContractConfig, sameContractConfig, transmissionSchedule } from './oracle-config.js';
+import {
+  buildContractConfig,
+  configDifferences,
+  sameContractConfig,
+  transmissionSchedule,
+} from './oracle-config.js';
 
 const keys = Array.from({ length: 4 }, () => generateOracleKeys((n) => new Uint8Array(randomBytes(n))));
 const oracles = keys.map((k, i) => ({ ...k.publicKeys(), peerId: `12D3KooWPeer${i}` }));
@@ -70,5 +75,28 @@ describe('the admin CLI config builder', () => {
     expect(
       sameContractConfig(asEvent(first), buildContractConfig({ ...params, oracles: [...oracles].reverse() })),
     ).toBe(false);
+  });
+});
+
+describe('configDifferences', () => {
+  it("tells the owner's part (timings) from the admin's part (oracles)", () => {
+    const first = buildContractConfig(params);
+    expect(configDifferences(first, buildContractConfig(params))).toEqual({ oracles: false, timings: false });
+    expect(configDifferences(first, buildContractConfig({ ...params, heartbeatSeconds: 3_600 }))).toEqual({
+      oracles: false,
+      timings: true,
+    });
+    expect(
+      configDifferences(first, buildContractConfig({ ...params, oracles: [...oracles].reverse() })),
+    ).toEqual({ oracles: true, timings: false });
+    // What a Super Protocol contract publishes before setConsensusConfig: version 0, zero timings.
+    expect(configDifferences({ ...first, encodedConfigVersion: 0n }, first)).toEqual({
+      oracles: false,
+      timings: true,
+    });
+    expect(configDifferences({ ...first, encoded: '0x1234' }, first)).toEqual({
+      oracles: true,
+      timings: true,
+    });
   });
 });

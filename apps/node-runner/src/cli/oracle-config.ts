@@ -79,24 +79,50 @@ export function buildContractConfig(
 }
 
 /**
+ * How the contract's current config differs from the wanted one, in the two parts the Super
+ * Protocol flavour sets separately. `oracles`: signers, transmitters, f, the schedule, off-chain
+ * keys, peer ids (the admin's setConfig). `timings`: the durations, alphaPPB, rMax and the encoded
+ * version (the owner's setConsensusConfig). The shared-secret encryptions are random per setConfig
+ * and not compared, only their count. A config that does not decode differs in both.
+ */
+export function configDifferences(
+  current: ContractConfig,
+  wanted: ContractConfig,
+): { readonly oracles: boolean; readonly timings: boolean } {
+  const a = decodeOffchainConfig(current.encoded);
+  const b = decodeOffchainConfig(wanted.encoded);
+  if (!a.ok || !b.ok) return { oracles: true, timings: true };
+  const lower = (list: readonly string[]): string => list.map((x) => x.toLowerCase()).join(',');
+  const oracles =
+    lower(current.signers) !== lower(wanted.signers) ||
+    lower(current.transmitters) !== lower(wanted.transmitters) ||
+    current.threshold !== wanted.threshold ||
+    a.value.s.join(',') !== b.value.s.join(',') ||
+    lower(a.value.offchainPublicKeys) !== lower(b.value.offchainPublicKeys) ||
+    a.value.peerIds.join(',') !== b.value.peerIds.join(',') ||
+    a.value.sharedSecretEncryptions.encryptions.length !== b.value.sharedSecretEncryptions.encryptions.length;
+  const timings =
+    current.encodedConfigVersion !== wanted.encodedConfigVersion ||
+    (
+      [
+        'deltaProgressNs',
+        'deltaResendNs',
+        'deltaRoundNs',
+        'deltaGraceNs',
+        'deltaCNs',
+        'alphaPpb',
+        'deltaStageNs',
+      ] as const
+    ).some((key) => a.value[key] !== b.value[key]) ||
+    a.value.rMax !== b.value.rMax;
+  return { oracles, timings };
+}
+
+/**
  * Whether the contract's current config already is the wanted one: same oracles, f, timings and
  * thresholds. The shared-secret encryptions are random per setConfig and not compared.
  */
 export function sameContractConfig(current: ConfigSetEvent, wanted: ContractConfig): boolean {
-  const lower = (list: readonly string[]): string => list.map((a) => a.toLowerCase()).join(',');
-  if (
-    lower(current.signers) !== lower(wanted.signers) ||
-    lower(current.transmitters) !== lower(wanted.transmitters) ||
-    current.threshold !== wanted.threshold ||
-    current.encodedConfigVersion !== wanted.encodedConfigVersion
-  )
-    return false;
-  const a = decodeOffchainConfig(current.encoded);
-  const b = decodeOffchainConfig(wanted.encoded);
-  if (!a.ok || !b.ok) return false;
-  const comparable = ({ sharedSecretEncryptions: _secret, ...rest }: OffchainConfig): string =>
-    JSON.stringify(rest, (_key, value: unknown) =>
-      typeof value === 'bigint' ? value.toString() : typeof value === 'string' ? value.toLowerCase() : value,
-    );
-  return comparable(a.value) === comparable(b.value);
+  const differences = configDifferences(current, wanted);
+  return !differences.oracles && !differences.timings;
 }

@@ -77,6 +77,9 @@ async function deployFeed(): Promise<string> {
 }
 
 async function setConfig(address: string, config: ContractConfig): Promise<number> {
+  // The stock contract wants a payee for every transmitter first (setting the same one again is a no-op).
+  const transmitters = [...config.transmitters];
+  await (await aggregatorAt(address, owner).setPayees(transmitters, transmitters)).wait();
   const tx = await aggregatorAt(address, owner).setConfig(
     [...config.signers],
     [...config.transmitters],

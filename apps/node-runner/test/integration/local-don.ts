@@ -3,8 +3,9 @@
  * tests and the benchmark: PostgreSQL with one role and database per node (provisioned like the
  * container's postgres-init), anvil (chain id 1337: no libocr timing minimums), the fake exchange
  * behind the real price aggregator (dist/main.js), keys from the keys CLI, contracts deployed and
- * configured with the admin CLI, and the nodes as child processes of dist/main.js (bundled from the
- * sources first), as s6 runs them.
+ * configured with the admin CLI (Super Protocol's aggregator flavour unless told otherwise, behind
+ * a proxy per feed), and the nodes as child processes of dist/main.js (bundled from the sources
+ * first), as s6 runs them.
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import pg from 'pg';
 import { loadConfiguration, SOURCE_CONFIG_KEYS } from '@oracle/config';
 import {
   aggregatorAt,
+  aggregatorProxyAt,
   decodeNewTransmissionLog,
   NEW_TRANSMISSION_TOPIC,
   type NewTransmissionEvent,
@@ -83,6 +85,11 @@ export interface LocalDonOptions {
   readonly aggregator?: Readonly<Record<string, Json>>;
   /** Give the nodes the WebSocket RPC too (ConfigSet subscriptions). */
   readonly rpcWs?: boolean;
+  /**
+   * The aggregator flavour the admin CLI deploys (contracts.flavour). Default: the CLI's,
+   * Super Protocol's, with node 1 appointed confidential admin on the local stand-in.
+   */
+  readonly flavour?: 'superProtocol' | 'stock';
   readonly logLevel?: string;
 }
 
@@ -116,7 +123,10 @@ export class LocalDon {
   readonly nodes = new Map<number, NodeProcess>();
   /** Feed name → aggregator address, after deploy(). */
   readonly contracts = new Map<string, string>();
+  /** Feed name → the proxy in front of its aggregator, after deploy(). */
+  readonly proxies = new Map<string, string>();
   #aggregator: RunningService | undefined;
+  #adminAppointed = false;
 
   private constructor(
     readonly options: LocalDonOptions,
@@ -209,6 +219,7 @@ export class LocalDon {
           sources: aggregatorSources(exchange),
           ...options.aggregator,
         },
+        ...(options.flavour ? { contracts: { flavour: options.flavour } } : {}),
         feeds: options.feeds.map((f) => ({ ...f })),
       },
     };
@@ -244,19 +255,30 @@ export class LocalDon {
     return JSON.parse(stdout);
   }
 
-  /** Deploys every feed's contract and writes the addresses into the configuration. */
+  /** Deploys every feed's contract and proxy and writes the addresses into the configuration. */
   async deploy(): Promise<void> {
     const deployed = (await this.admin('deploy', '--out', this.configPath)) as {
       feed: string;
       address: string;
+      proxyAddress: string;
     }[];
-    for (const { feed, address } of deployed) this.contracts.set(feed, address);
+    for (const { feed, address, proxyAddress } of deployed) {
+      this.contracts.set(feed, address);
+      this.proxies.set(feed, proxyAddress);
+    }
   }
 
-  /** setConfig on every feed with these oracle nodes (default every non-bootstrap node). */
+  /**
+   * setConfig on every feed with these oracle nodes (default every non-bootstrap node). On the
+   * Super Protocol flavour node 1 is appointed confidential admin first (once): it sends setConfig.
+   */
   async setConfig(
     oracles?: readonly number[],
   ): Promise<{ feed: string; status: string; configDigest: string }[]> {
+    if (this.options.flavour !== 'stock' && !this.#adminAppointed) {
+      await this.admin('appoint-admin');
+      this.#adminAppointed = true;
+    }
     const args = oracles ? ['--oracles', oracles.join(',')] : [];
     return (await this.admin('set-config', ...args)) as {
       feed: string;
@@ -289,7 +311,20 @@ export class LocalDon {
     setPrice(this.exchange, pair, price);
   }
 
+  proxy(feed: string): string {
+    const address = this.proxies.get(feed);
+    if (!address) throw new Error(`feed ${feed} has no proxy`);
+    return address;
+  }
+
+  /** What consumers read: latestRoundData through the feed's proxy (round ids carry the phase). */
   async latestRoundData(feed: string): Promise<{ roundId: bigint; answer: bigint; updatedAt: bigint }> {
+    const data = await aggregatorProxyAt(this.proxy(feed), this.provider).latestRoundData();
+    return { roundId: data.roundId, answer: data.answer, updatedAt: data.updatedAt };
+  }
+
+  /** latestRoundData of the aggregator itself. */
+  async aggregatorRoundData(feed: string): Promise<{ roundId: bigint; answer: bigint; updatedAt: bigint }> {
     const data = await aggregatorAt(this.contract(feed), this.provider).latestRoundData();
     return { roundId: data.roundId, answer: data.answer, updatedAt: data.updatedAt };
   }
