@@ -1,10 +1,27 @@
 import { hexlify, type JsonRpcProvider } from 'ethers';
 import { CONFIG_SET_TOPIC, decodeConfigSetLog, ocr1AggregatorInterface } from '@oracle/evm';
-import type { ChainReader, ConfigSetEvent, LatestConfigDetails, LatestTransmission } from '../ports/chain.js';
+import type {
+  ChainReader,
+  ConfigSetEvent,
+  LatestConfigDetails,
+  LatestTransmission,
+  RoundRequest,
+} from '../ports/chain.js';
+import { RoundRequests, type RoundRequestsOptions } from './round-requests.js';
 
-/** ChainReader over ethers: eth_call against the stock OCR1 ABI, eth_getLogs for ConfigSet. */
+/**
+ * ChainReader over ethers: eth_call against the stock OCR1 ABI (both aggregator flavours answer
+ * it), eth_getLogs for ConfigSet and RoundRequested.
+ */
 export class EthersChainReader implements ChainReader {
-  constructor(private readonly provider: JsonRpcProvider) {}
+  readonly #roundRequests: RoundRequests;
+
+  constructor(
+    private readonly provider: JsonRpcProvider,
+    options: { readonly roundRequests?: RoundRequestsOptions } = {},
+  ) {
+    this.#roundRequests = new RoundRequests(provider, options.roundRequests);
+  }
 
   blockNumber(): Promise<number> {
     return this.provider.getBlockNumber();
@@ -45,6 +62,11 @@ export class EthersChainReader implements ChainReader {
       answer: BigInt(latestAnswer as bigint),
       timestampMs: Number(latestTimestamp) * 1000,
     };
+  }
+
+  /** Read together with latestTransmissionDetails before every report decision; see RoundRequests. */
+  latestRoundRequested(contract: string): Promise<RoundRequest | undefined> {
+    return this.#roundRequests.latest(contract);
   }
 
   balance(address: string): Promise<bigint> {

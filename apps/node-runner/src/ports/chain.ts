@@ -1,7 +1,7 @@
 import type { ConfigSetEvent } from '@oracle/evm';
-import type { LatestTransmission } from '../ocr/index.js';
+import type { LatestTransmission, RoundRequest } from '../ocr/index.js';
 
-export type { ConfigSetEvent, LatestTransmission };
+export type { ConfigSetEvent, LatestTransmission, RoundRequest };
 
 /** latestConfigDetails() of an OCR1 aggregator. */
 export interface LatestConfigDetails {
@@ -20,6 +20,11 @@ export interface ChainReader {
   configSetEvents(contract: string, blockNumber: number): Promise<ConfigSetEvent[]>;
   /** latestTransmissionDetails(), called from `from` (the contract answers EOAs only). */
   latestTransmissionDetails(contract: string, from: string): Promise<LatestTransmission>;
+  /**
+   * The contract's latest RoundRequested event (requestNewRound), undefined when there is none.
+   * Optional: a reader without it never reports for a request.
+   */
+  latestRoundRequested?(contract: string): Promise<RoundRequest | undefined>;
   balance(address: string): Promise<bigint>;
 }
 

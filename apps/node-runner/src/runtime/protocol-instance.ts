@@ -391,18 +391,38 @@ export class ProtocolInstance {
   #readChain(requestId: number): void {
     const { feed, ports, metrics, logger } = this.#o;
     const read = ports.chain.latestTransmissionDetails(feed.contract, ports.transmitter.address);
-    withDeadline(read, this.#o.blockchainTimeoutMs, ports.clock)
-      .catch((error: unknown): typeof TIMED_OUT => {
+    // Beside it, the latest requestNewRound; without an answer in time the round just has no request.
+    const requested = ports.chain.latestRoundRequested
+      ? withDeadline(
+          ports.chain.latestRoundRequested(feed.contract),
+          this.#o.blockchainTimeoutMs,
+          ports.clock,
+        )
+          .then((found) => (found === TIMED_OUT ? undefined : found))
+          .catch((error: unknown) => {
+            logger.warn({ err: error }, 'Reading RoundRequested logs failed');
+            return undefined;
+          })
+      : Promise.resolve(undefined);
+    const latestRead = withDeadline(read, this.#o.blockchainTimeoutMs, ports.clock).catch(
+      (error: unknown): typeof TIMED_OUT => {
         logger.warn({ err: error }, 'Reading the contract failed');
         return TIMED_OUT;
-      })
-      .then((latest) => {
-        const answer = latest === TIMED_OUT ? 'timeout' : latest;
-        metrics.chainReads.inc({ outcome: answer === 'timeout' ? 'timeout' : 'ok' });
-        if (answer === 'timeout') metrics.failures.inc({ kind: 'chain-read' });
-        else this.#onChainRead(answer);
-        this.#enqueue((nowMs) => ({ type: 'ChainStateRead', nowMs, requestId, latestTransmission: answer }));
-      });
+      },
+    );
+    void Promise.all([latestRead, requested]).then(([latest, latestRoundRequested]) => {
+      const answer = latest === TIMED_OUT ? 'timeout' : latest;
+      metrics.chainReads.inc({ outcome: answer === 'timeout' ? 'timeout' : 'ok' });
+      if (answer === 'timeout') metrics.failures.inc({ kind: 'chain-read' });
+      else this.#onChainRead(answer);
+      this.#enqueue((nowMs) => ({
+        type: 'ChainStateRead',
+        nowMs,
+        requestId,
+        latestTransmission: answer,
+        ...(latestRoundRequested ? { latestRoundRequested } : {}),
+      }));
+    });
   }
 
   /** Remembers the contract's latest transmission; its answer, if there is one yet, goes to the answer gauges. */

@@ -1,20 +1,24 @@
 /**
  * One DON, end to end, from real parts (see local-don.ts): 1 bootstrap node and 4 oracles as
  * child processes of dist/main.js, anvil, PostgreSQL, the price aggregator in front of the fake
- * exchange. The scenarios run in order on the same network: first answer, a killed and restarted
- * oracle, replayed and unauthorised transmits, a crash between signing and transmitting, a
- * PostgreSQL restart under load, and a new setConfig that swaps an oracle, without restarts.
+ * exchange, the feed on Super Protocol's aggregator flavour behind a proxy. The scenarios run in
+ * order on the same network: first answer, a round requested with requestNewRound (read through the
+ * proxy), a killed and restarted oracle, replayed and unauthorised transmits, a crash between
+ * signing and transmitting, a PostgreSQL restart under load, and a new setConfig (by the
+ * confidential admin) that swaps an oracle, without restarts.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { concat, dataSlice, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  aggregatorProxyAt,
   encodeReport,
   encodeTransmitCalldata,
   ocr1AggregatorInterface,
   recoverReportSigner,
   signReport,
+  superProtocolAggregatorAt,
   transmitArgs,
 } from '@oracle/evm';
 import { waitFor } from '@oracle/testing';
@@ -143,6 +147,35 @@ describe('a DON of 1 bootstrap node and 4 oracles', () => {
     );
     expect(confirmed.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     expect(await don.node(2).metric('oracle_p2p_messages_received_total')).toBeGreaterThan(0);
+  });
+
+  it('reports on requestNewRound without deviation or heartbeat; consumers read it through the proxy', async () => {
+    // The contract is Super Protocol's flavour: node 1's account, appointed admin, set the oracles.
+    const aggregator = superProtocolAggregatorAt(don.contract(FEED), don.provider);
+    expect(await aggregator.adminCertificateHelper()).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    const owner = new Wallet(don.anvil.accounts[0]?.privateKey as string, don.provider);
+    const latest = await don.transmissions(FEED);
+    const request = await (await aggregator.connect(owner).requestNewRound()).wait();
+    const fromBlock = (request?.blockNumber ?? 0) + 1;
+    await waitFor(async () => (await don.transmissions(FEED, fromBlock)).length > 0, {
+      timeoutMs: 20_000,
+      what: 'a report after requestNewRound',
+    });
+    const [requested] = await don.transmissions(FEED, fromBlock);
+    // The price has not moved (deviation 1 %, heartbeat 1 h): the request is the reason.
+    expect(requested?.answer).toBe(latest.at(-1)?.answer);
+    const decisions = [2, 3, 4, 5].flatMap((i) =>
+      don
+        .node(i)
+        .logs()
+        .filter((l) => l.msg === 'Decided whether to report'),
+    );
+    expect(decisions.some((l) => l.reasons === 'requested')).toBe(true);
+    // Through the proxy: the same answer, the round id carrying phase 1.
+    const direct = await don.aggregatorRoundData(FEED);
+    const through = await don.latestRoundData(FEED);
+    expect(through).toEqual({ ...direct, roundId: (1n << 64n) | direct.roundId });
+    expect(await aggregatorProxyAt(don.proxy(FEED), don.provider).aggregator()).toBe(don.contract(FEED));
   });
 
   it('keeps updating with one oracle killed, and the restarted oracle rejoins', async () => {
