@@ -157,4 +157,27 @@ describe('DonCollector', () => {
     expect(model.aggregator).toEqual({ ok: false, error: 'no answer (connection refused)' });
     expect(model.feeds[0]?.medianError).toBe('aggregator unreachable');
   });
+  it("reads each feed's proxy with the deadline, a failing one shown with its error", async () => {
+    const collector = new DonCollector({
+      nodes: [],
+      feeds: [
+        { ...feed, proxyAddress: '0x' + '01'.repeat(20) },
+        { ...feed, name: 'SLOW', proxyAddress: '0x' + '02'.repeat(20) },
+        { ...feed, name: 'NO PROXY' },
+      ],
+      aggregatorUrl: `http://127.0.0.1:${await closedPort()}`,
+      clock: { nowMs: () => 1_000_000 },
+      timeoutMs: 50,
+      readProxy: (address) =>
+        address.endsWith('01')
+          ? Promise.resolve({ roundId: (1n << 64n) | 5n, answer: 123_000_000n, updatedAt: 990 })
+          : new Promise(() => undefined),
+    });
+    const model = await collector.model();
+    expect(model.feeds.map((f) => f.proxy)).toEqual([
+      { address: '0x' + '01'.repeat(20), answer: '1.23', phaseId: 1, aggregatorRoundId: '5', ageSeconds: 10 },
+      { address: '0x' + '02'.repeat(20), error: 'timed out' },
+      undefined,
+    ]);
+  });
 });

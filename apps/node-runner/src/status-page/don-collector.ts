@@ -1,12 +1,14 @@
 /**
  * Gathers what the status page shows: every node's `/status` and `/health` on 127.0.0.1 at its
- * configured API port, and the price aggregator's `/quotes/batch` for the feeds' pairs, all in
- * parallel with a deadline. Remembers when each node last answered, so a node that stopped
+ * configured API port, the price aggregator's `/quotes/batch` for the feeds' pairs, and each feed's
+ * latestRoundData read through its proxy (as consumers read it), all in parallel with a deadline. Remembers when each node last answered, so a node that stopped
  * answering shows for how long. Concurrent viewers share one collection, reused for `maxAgeMs`.
  */
 import type { NodeConfig } from '@oracle/config';
 import { HttpRequestError, httpRequest, SingleFlight, type HttpResponse } from '@oracle/core';
+import { aggregatorProxyAt } from '@oracle/evm';
 import { z } from 'zod';
+import { jsonRpcProvider } from '../adapters/rpc-provider.js';
 import type { Clock } from '../ports/clock.js';
 import {
   buildDonModel,
@@ -16,6 +18,7 @@ import {
   type FeedSettings,
   type NodeProbe,
   type NodeRole,
+  type ProxyRead,
 } from './don-model.js';
 
 export interface DonCollectorOptions {
@@ -29,6 +32,8 @@ export interface DonCollectorOptions {
   readonly timeoutMs?: number;
   /** A model younger than this is served again (default 1 000 ms). */
   readonly maxAgeMs?: number;
+  /** latestRoundData() of a proxy; absent: proxies are not read. */
+  readonly readProxy?: (address: string) => Promise<Omit<Extract<ProxyRead, { ok: true }>, 'ok'>>;
 }
 
 /** The aggregator answers at most this many pairs per request. */
@@ -104,19 +109,52 @@ export class DonCollector {
     if (latest && this.#o.clock.nowMs() - latest.generatedAtMs < (this.#o.maxAgeMs ?? 1_000))
       return Promise.resolve(latest);
     return this.#flight.run('model', async () => {
-      const [nodes, aggregator] = await Promise.all([
+      const [nodes, aggregator, proxies] = await Promise.all([
         Promise.all(this.#o.nodes.map((node) => this.#probe(node))),
         this.#aggregates(),
+        this.#proxies(),
       ]);
       this.#latest = buildDonModel({
         nowMs: this.#o.clock.nowMs(),
         feeds: this.#o.feeds,
         nodes,
         aggregator,
+        proxies,
         ...(this.#latest ? { previous: this.#latest } : {}),
       });
       return this.#latest;
     });
+  }
+
+  async #proxies(): Promise<Map<string, ProxyRead>> {
+    const { readProxy, feeds } = this.#o;
+    const reads = new Map<string, ProxyRead>();
+    if (!readProxy) return reads;
+    const timeoutMs = this.#o.timeoutMs ?? 1_500;
+    await Promise.all(
+      feeds.map(async (feed) => {
+        if (!feed.proxyAddress) return;
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+        });
+        try {
+          reads.set(feed.name, {
+            ok: true,
+            ...(await Promise.race([readProxy(feed.proxyAddress), deadline])),
+          });
+        } catch (error) {
+          const short = (error as { shortMessage?: string }).shortMessage;
+          reads.set(feed.name, {
+            ok: false,
+            error: short ?? (error instanceof Error ? error.message : String(error)),
+          });
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+    return reads;
   }
 
   async #probe(node: DonCollectorOptions['nodes'][number]): Promise<NodeProbe> {
@@ -190,11 +228,22 @@ export class DonCollector {
 
 /** The page model of a node's DON, as its configuration describes it (what a bootstrap node serves as `/don`). */
 export function donModelSource(node: NodeConfig, clock: Pick<Clock, 'nowMs'>): () => Promise<DonModel> {
+  const provider = node.feeds.some((feed) => feed.proxyAddress)
+    ? jsonRpcProvider(node.chain.rpcHttpUrl, node.chain.chainId)
+    : undefined;
   const collector = new DonCollector({
     nodes: node.peers,
     feeds: node.feeds,
     aggregatorUrl: node.priceAggregatorUrl,
     clock,
+    ...(provider
+      ? {
+          readProxy: async (address: string) => {
+            const round = await aggregatorProxyAt(address, provider).latestRoundData();
+            return { roundId: round.roundId, answer: round.answer, updatedAt: Number(round.updatedAt) };
+          },
+        }
+      : {}),
   });
   return () => collector.model();
 }

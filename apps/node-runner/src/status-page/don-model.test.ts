@@ -330,4 +330,31 @@ describe('buildDonModel', () => {
     expect(model.feeds[1]?.held).toBeUndefined();
     expect(buildDonModel(input([node(3, [guardedButFree(3)])])).feeds[0]?.held).toBeUndefined();
   });
+  it("shows what consumers read through a feed's proxy: answer, phase and round, or why not", () => {
+    const proxyAddress = '0x' + 'ab'.repeat(20);
+    const model = buildDonModel(
+      input([node(1, [])], {
+        feeds: [
+          { ...btc, proxyAddress },
+          { ...eth, proxyAddress },
+        ],
+        proxies: new Map([
+          [
+            btc.name,
+            { ok: true, roundId: (2n << 64n) | 17n, answer: 6_400_012_345_678n, updatedAt: NOW / 1000 - 30 },
+          ],
+          [eth.name, { ok: false, error: 'timed out' }],
+        ]),
+      }),
+    );
+    expect(model.feeds[0]?.proxy).toEqual({
+      address: proxyAddress,
+      answer: '64000.12345678',
+      phaseId: 2,
+      aggregatorRoundId: '17',
+      ageSeconds: 30,
+    });
+    expect(model.feeds[1]?.proxy).toEqual({ address: proxyAddress, error: 'timed out' });
+    expect(buildDonModel(input([node(1, [])])).feeds[0]?.proxy).toBeUndefined();
+  });
 });

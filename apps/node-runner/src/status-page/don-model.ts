@@ -15,7 +15,14 @@ export interface FeedSettings {
   readonly decimals: number;
   readonly heartbeatSeconds: number;
   readonly deviationPpb: number;
+  /** The feed's proxy, what consumers read (feeds[].proxyAddress). */
+  readonly proxyAddress?: string;
 }
+
+/** latestRoundData() read through a feed's proxy, or why not. */
+export type ProxyRead =
+  | { readonly ok: true; readonly roundId: bigint; readonly answer: bigint; readonly updatedAt: number }
+  | { readonly ok: false; readonly error: string };
 
 /** The parts of a node's `/status` the page uses. */
 export interface NodeStatusAnswer {
@@ -85,6 +92,8 @@ export interface DonInput {
   readonly feeds: readonly FeedSettings[];
   readonly nodes: readonly NodeProbe[];
   readonly aggregator: AggregatorAnswer;
+  /** Feed name → what its proxy answered (feeds with a proxy only). */
+  readonly proxies?: ReadonlyMap<string, ProxyRead>;
   /** The previous model: a transmitter found then is kept while the answer is the same, even if it stopped answering. */
   readonly previous?: DonModel;
 }
@@ -144,6 +153,15 @@ export interface FeedView {
   readonly deviates: boolean;
   /** The feed guard holds the last answer on these nodes; reason and detail as the first of them says. */
   readonly held?: { readonly nodes: readonly number[]; readonly reason: string; readonly detail: string };
+  /** What consumers read at the feed's proxy: latestRoundData, its round id split into phase and round. */
+  readonly proxy?: {
+    readonly address: string;
+    readonly answer?: string;
+    readonly phaseId?: number;
+    readonly aggregatorRoundId?: string;
+    readonly ageSeconds?: number;
+    readonly error?: string;
+  };
   readonly nodes: readonly FeedNodeView[];
 }
 
@@ -170,8 +188,29 @@ export function buildDonModel(input: DonInput): DonModel {
         input.aggregator,
         input.nowMs,
         input.previous?.feeds.find((f) => f.name === feed.name),
+        input.proxies?.get(feed.name),
       ),
     ),
+  };
+}
+
+const PHASE_OFFSET = 64n;
+
+/** A proxy's latestRoundData for the page: round id = phaseId << 64 | aggregatorRoundId. */
+function proxyView(
+  address: string,
+  read: ProxyRead | undefined,
+  decimals: number,
+  nowMs: number,
+): FeedView['proxy'] {
+  if (!read) return { address, error: 'not read' };
+  if (!read.ok) return { address, error: read.error };
+  return {
+    address,
+    answer: formatScaled(read.answer, decimals),
+    phaseId: Number(read.roundId >> PHASE_OFFSET),
+    aggregatorRoundId: (read.roundId & ((1n << PHASE_OFFSET) - 1n)).toString(),
+    ...(read.updatedAt > 0 ? { ageSeconds: seconds(nowMs - read.updatedAt * 1000) } : {}),
   };
 }
 
@@ -208,6 +247,7 @@ function feedView(
   aggregator: AggregatorAnswer,
   nowMs: number,
   previous: FeedView | undefined,
+  proxy: ProxyRead | undefined,
 ): FeedView {
   const statuses = probes.flatMap((probe) => {
     const status = probe.answer.ok && probe.answer.status.feeds.find((f) => f.name === feed.name);
@@ -292,6 +332,7 @@ function feedView(
           },
         }
       : {}),
+    ...(feed.proxyAddress ? { proxy: proxyView(feed.proxyAddress, proxy, feed.decimals, nowMs) } : {}),
     nodes: [
       ...statuses.map(({ node, status }): FeedNodeView => {
         const instance = status.instance;

@@ -32,7 +32,7 @@ export const PAGE_HTML = `<!doctype html>
   <section>
     <h2>Feeds</h2>
     <table id="feeds">
-      <thead><tr><th>Feed</th><th>On-chain answer</th><th>Age / heartbeat</th><th>Last round</th><th>Transmitted by</th><th>Aggregator median</th><th>Sources</th><th>Deviation</th><th>Nodes: epoch / round, leader</th></tr></thead>
+      <thead><tr><th>Feed</th><th>On-chain answer</th><th>Age / heartbeat</th><th>Last round</th><th>Transmitted by</th><th>Read at the proxy</th><th>Aggregator median</th><th>Sources</th><th>Deviation</th><th>Nodes: epoch / round, leader</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>
@@ -167,12 +167,18 @@ export const PAGE_JS = `'use strict';
           badge('bad', 'held: ' + feed.held.reason),
           el('div', { class: 'muted' }, feed.held.detail + ' (nodes ' + feed.held.nodes.join(', ') + ')'))
       : null;
+    // What consumers read: latestRoundData through the feed's proxy.
+    var proxy = !feed.proxy ? '—'
+      : feed.proxy.error ? el('span', { title: feed.proxy.address }, badge('bad', 'unreadable'), ' ', feed.proxy.error)
+      : el('span', { title: feed.proxy.address }, el('span', { class: 'num' }, feed.proxy.answer),
+          el('div', { class: 'muted small' }, 'phase ' + feed.proxy.phaseId + ', round ' + feed.proxy.aggregatorRoundId));
     return el('tr', { 'data-feed': feed.name, class: (onChain && onChain.stale) || feed.held ? 'stale' : '' },
       el('td', { class: 'nowrap' }, el('div', { class: 'big' }, feed.name), el('div', { class: 'muted small' }, feed.pair)),
       el('td', { class: 'answer' }, el('span', { class: 'big num' }, onChain ? onChain.answer : '—'), held),
       el('td', { class: 'age num nowrap' }, age),
       el('td', { class: 'round num nowrap' }, onChain ? 'epoch ' + onChain.epoch + ', round ' + onChain.round : '—'),
       el('td', { class: 'transmitter' }, feed.transmitterNode !== undefined ? 'node ' + feed.transmitterNode : '—'),
+      el('td', { class: 'proxy nowrap' }, proxy),
       el('td', { class: 'median' }, median),
       el('td', { class: 'contributors' }, sources),
       el('td', { class: 'deviation num nowrap' }, deviation),

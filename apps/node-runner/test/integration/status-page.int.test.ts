@@ -113,6 +113,12 @@ describe('the DON status page', () => {
       expect(await feedCell(feed.name, 'median')).toMatch(/^\d+(\.\d+)?$/);
       expect(await feedCell(feed.name, 'contributors')).toContain('binance');
       expect(await feedCell(feed.name, 'age')).toContain('fresh');
+      // What consumers read, through the feed's proxy: the same answer, in phase 1.
+      expect(await feedCell(feed.name, 'proxy')).toMatch(
+        new RegExp(
+          `^${formatScaled(onChain.answer, feed.decimals).replace('.', '\\.')}\\s+phase 1, round \\d+$`,
+        ),
+      );
     }
     expect(await page.locator('#feeds tr[data-feed="BTC / USD"] td.median').innerText()).toBe('65000.5');
   });
