@@ -315,8 +315,10 @@ try {
   let configured;
   await check('every service comes up, in dependency order', async () => {
     await cold.waitLine(upLine('node-keys'));
-    // The nodes' public keys exist now: configure the feeds on-chain while the rest starts.
-    configured = admin('set-config');
+    // The nodes' keys exist now: configure the feeds on-chain while the rest starts. The contracts
+    // are Super Protocol's flavour: the owner appoints node 1's account admin on the local stand-in,
+    // and node 1's account sends setConfig, as in production.
+    configured = admin('appoint-admin').then(() => admin('set-config'));
     configured.catch(() => undefined);
     const upAt = await cold.allUp(services);
     figure('image cold start to all services ready', `${(upAt / 1000).toFixed(1)} s`);
@@ -356,7 +358,8 @@ try {
     const feed = deployed[0];
     await waitFor(
       'an on-chain answer',
-      () => latestRound(chain.rpcUrl, feed.contractAddress, feed.decimals),
+      // Read as consumers read it: through the feed's proxy.
+      () => latestRound(chain.rpcUrl, feed.proxyAddress, feed.decimals),
       90_000,
       200,
     );

@@ -30,6 +30,22 @@ describe('localConfiguration', () => {
     expect(s.priceAggregatorConfig.metricsPush.basicAuth).toBeUndefined();
   });
 
+  it("drops the contracts of the example's chain: addresses, proxies and the admin helper", () => {
+    const address = `0x${'12'.repeat(20)}`;
+    const solution = example.solution as { feeds: Record<string, unknown>[] };
+    const deployed = {
+      ...example,
+      solution: {
+        ...solution,
+        contracts: { flavour: 'superProtocol', adminCertificateHelper: address },
+        feeds: solution.feeds.map((feed) => ({ ...feed, contractAddress: address, proxyAddress: address })),
+      },
+    };
+    const s = validated(localConfiguration(deployed, endpoints));
+    expect(s.contracts).toEqual({ flavour: 'superProtocol' });
+    expect(s.feeds.every((feed) => !feed.contractAddress && !feed.proxyAddress)).toBe(true);
+  });
+
   it('pushes every service to the given URL, as instance "local" in "development", every intervalMs', () => {
     const url = 'http://127.0.0.1:8428/api/v1/import/prometheus';
     const s = validated(

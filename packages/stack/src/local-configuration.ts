@@ -28,7 +28,8 @@ export const LOCAL_SECRET_FILES = {
  * only when `metricsPush` is given: by the aggregator, process metrics and every node, as instance
  * "local", environment "development", every `intervalMs`) and protocol timings short enough for a
  * first on-chain answer within seconds. Feeds lose their
- * contract addresses: the launcher deploys fresh contracts and writes theirs. Deriving it from the
+ * contract and proxy addresses (and `contracts` its helper): the launcher deploys fresh contracts
+ * and writes theirs. Deriving it from the
  * example keeps the two from drifting apart.
  */
 export function localConfiguration(example: Json, endpoints: LocalStackEndpoints): Json {
@@ -62,10 +63,15 @@ export function localConfiguration(example: Json, endpoints: LocalStackEndpoints
     deltaStageMs: 2_000,
     heartbeatSeconds: 60,
   };
-  s.feeds = (s.feeds as Json[]).map(({ contractAddress: _address, ...feed }) => ({
+  s.feeds = (s.feeds as Json[]).map(({ contractAddress: _address, proxyAddress: _proxy, ...feed }) => ({
     ...feed,
     heartbeatSeconds: 60,
   }));
+  // The contracts of another chain: a fresh AdminCertificateHelper stand-in is deployed instead.
+  if (s.contracts) {
+    const { adminCertificateHelper: _helper, ...contracts } = s.contracts as Json;
+    s.contracts = contracts;
+  }
   const aggregator = s.priceAggregatorConfig as Json;
   aggregator.environment = 'development';
   const { basicAuth: _auth, ...push } = aggregator.metricsPush as Json;

@@ -1,6 +1,7 @@
 /**
  * What the local stack's status line shows: per feed, the aggregator's cross-source median and the
- * feed contract's latest on-chain answer (AggregatorV3Interface.latestRoundData over plain JSON-RPC).
+ * feed's latest on-chain answer (AggregatorV3Interface.latestRoundData over plain JSON-RPC, at the
+ * feed's proxy as consumers read it).
  */
 import { formatScaled } from '@oracle/core';
 
@@ -64,13 +65,22 @@ export async function aggregatedPrices(
   return prices;
 }
 
-/** `BTC/USD 65001.2 (6 sources) chain 65001.2 #12 3s ago | ...` */
+const PHASE_OFFSET = 64n;
+
+/** A round id as `#12`; read through a proxy (phaseId << 64 | aggregatorRoundId) as `#12 phase 1`. */
+function roundLabel(roundId: bigint): string {
+  const phase = roundId >> PHASE_OFFSET;
+  const round = roundId & ((1n << PHASE_OFFSET) - 1n);
+  return phase === 0n ? `#${round}` : `#${round} phase ${phase}`;
+}
+
+/** `BTC/USD 65001.2 (6 sources) chain 65001.2 #12 phase 1 3s ago | ...` */
 export function formatStatus(feeds: readonly FeedStatus[]): string {
   return feeds
     .map(({ pair, aggregated, onChain }) => {
       const offChain = aggregated ? `${aggregated.price} (${aggregated.sources} sources)` : 'no price';
       const chain = onChain
-        ? `chain ${onChain.answer} #${onChain.roundId} ${onChain.ageSeconds}s ago`
+        ? `chain ${onChain.answer} ${roundLabel(onChain.roundId)} ${onChain.ageSeconds}s ago`
         : 'chain: no answer yet';
       return `${pair} ${offChain} ${chain}`;
     })

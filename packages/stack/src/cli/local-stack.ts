@@ -5,6 +5,7 @@
  *   node packages/stack/dist/cli/local-stack.js [--run-dir .run/local] [--replay-port 8999]
  *     [--chain-port 8545] [--postgres-port 55432] [--status-interval-ms 5000]
  *     [--metrics-push-url <url> [--metrics-push-interval-ms 15000]]
+ *     [--contracts-flavour superProtocol|stock]
  *
  * --metrics-push-url makes the aggregator, process metrics and every node push their metrics to a
  * Pushgateway base URL or a VictoriaMetrics /api/v1/import/prometheus URL (instance "local",
@@ -13,12 +14,16 @@
  * 1. the outside world: the market replay (the fake exchange playing packages/stack/market-data,
  *    synthetic) and a local chain (anvil; a block a second once the feeds are configured);
  * 2. a configuration derived from configuration.example.json pointing at them, secrets and data
- *    under the run directory; the feeds' contracts deployed with the node runner's admin CLI;
+ *    under the run directory; the feeds' contracts deployed with the node runner's admin CLI: by
+ *    default Super Protocol's aggregator flavour (trusting a local AdminCertificateHelper stand-in),
+ *    `--contracts-flavour stock` for Chainlink's, each behind an EACAggregatorProxy-compatible proxy;
  * 3. the s6 tree brought up in dependency order by the s6-runner under Debian's s6-svscan: config
  *    check, PostgreSQL with one role and database per node, node keys, the aggregator, process
- *    metrics and the oracle nodes; each feed's OCR configuration is set on-chain (admin CLI) as
- *    soon as the node keys exist;
- * 4. a status line every few seconds: each feed's aggregated price and latest on-chain answer.
+ *    metrics and the oracle nodes; as soon as the node keys exist, the owner appoints node 1's EVM
+ *    account confidential admin on the stand-in and each feed's OCR configuration is set on-chain
+ *    (admin CLI: the owner's timings, node 1's oracle set), as in production;
+ * 4. a status line every few seconds: each feed's aggregated price and latest answer read through
+ *    its proxy, as consumers read it.
  *
  * Ctrl-C (or SIGTERM) stops the services in reverse order, then the chain and the replay.
  */
@@ -43,8 +48,14 @@ const { values } = parseArgs({
     'status-interval-ms': { type: 'string', default: '5000' },
     'metrics-push-url': { type: 'string' },
     'metrics-push-interval-ms': { type: 'string', default: '15000' },
+    'contracts-flavour': { type: 'string', default: 'superProtocol' },
   },
 });
+const flavour = values['contracts-flavour'];
+if (flavour !== 'superProtocol' && flavour !== 'stock') {
+  process.stderr.write('--contracts-flavour is superProtocol or stock\n');
+  process.exit(2);
+}
 const appDir = resolve(process.env.APP_DIR ?? '.');
 const runDir = resolve(values['run-dir']);
 const secretsDir = join(runDir, 'secrets');
@@ -57,6 +68,7 @@ interface LocalFeed {
   readonly pair: string;
   readonly decimals: number;
   readonly contractAddress?: string;
+  readonly proxyAddress?: string;
 }
 interface LocalConfiguration {
   readonly solution: {
@@ -70,7 +82,7 @@ const writeSecret = (file: string, value: string): Promise<void> =>
   writeSecretFile(secretsDir, file, `${value}\n`);
 
 /** The node runner's admin CLI on the local configuration; returns its JSON answer. */
-function admin(...args: string[]): Promise<Array<Record<string, unknown>>> {
+function admin<T = Array<Record<string, unknown>>>(...args: string[]): Promise<T> {
   return new Promise((resolvePromise, reject) => {
     const cli = join(appDir, 'apps/node-runner/dist/cli/admin.js');
     const child = spawn(process.execPath, [cli, ...args, '--config', configPath], {
@@ -81,7 +93,7 @@ function admin(...args: string[]): Promise<Array<Record<string, unknown>>> {
     child.on('error', reject);
     child.on('exit', (code) =>
       code === 0
-        ? resolvePromise(JSON.parse(stdout) as Array<Record<string, unknown>>)
+        ? resolvePromise(JSON.parse(stdout) as T)
         : reject(new Error(`admin ${args[0]} exited with code ${code}`)),
     );
   });
@@ -145,16 +157,26 @@ async function start(): Promise<LocalConfiguration> {
   });
   if (values['metrics-push-url'])
     log(`metrics pushed to ${values['metrics-push-url']} every ${values['metrics-push-interval-ms']} ms`);
+  (configuration.solution as Record<string, unknown>).contracts = { flavour };
   await writeFile(configPath, `${JSON.stringify(configuration, null, 2)}\n`);
-  for (const { feed, address } of await admin('deploy', '--out', configPath))
-    log(`deployed ${String(feed)} at ${String(address)}`);
+  for (const { feed, address, proxyAddress } of await admin('deploy', '--out', configPath))
+    log(
+      `deployed ${String(feed)} (${flavour}) at ${String(address)}, read at its proxy ${String(proxyAddress)}`,
+    );
 
   // The feeds' OCR configuration needs only the nodes' public keys: set it as soon as node-keys is
   // done, while the rest starts, so the nodes find it on-chain when they come up.
   let configured: Promise<void> | undefined;
   const setConfig = async (): Promise<void> => {
-    for (const { feed, status } of await admin('set-config'))
-      log(`OCR configuration of ${String(feed)}: ${String(status)}`);
+    if (flavour === 'superProtocol') {
+      const { admin: account, helper } = await admin<{ admin: string; helper: string }>('appoint-admin');
+      log(`node 1's EVM account ${account} is the confidential admin of the stand-in ${helper}`);
+    }
+    for (const { feed, status, transactions } of await admin('set-config'))
+      log(
+        `OCR configuration of ${String(feed)}: ${String(status)}` +
+          (Array.isArray(transactions) ? ` (${transactions.join(', ')})` : ''),
+      );
     await chain.value.setBlockTime(1);
   };
   runner = new LocalRunner({
@@ -189,13 +211,15 @@ async function feedStatus(configuration: LocalConfiguration, rpcUrl: string): Pr
     feeds.map((f) => f.pair),
   ).catch(() => new Map<string, FeedStatus['aggregated']>());
   return Promise.all(
-    feeds.map(async (feed) => ({
-      pair: feed.pair,
-      aggregated: prices.get(feed.pair),
-      onChain: feed.contractAddress
-        ? await latestRound(rpcUrl, feed.contractAddress, feed.decimals).catch(() => undefined)
-        : undefined,
-    })),
+    feeds.map(async (feed) => {
+      // Read as consumers read it: through the proxy.
+      const readAt = feed.proxyAddress ?? feed.contractAddress;
+      return {
+        pair: feed.pair,
+        aggregated: prices.get(feed.pair),
+        onChain: readAt ? await latestRound(rpcUrl, readAt, feed.decimals).catch(() => undefined) : undefined,
+      };
+    }),
   );
 }
 
