@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { Logger } from '@oracle/logger';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AppExceptionFilter } from './app-exception.filter.js';
 import { ConfigModule, type AggregatorRuntime } from './config/config.module.js';
-import { LOGGER } from './config/config.tokens.js';
 import { HealthModule } from './health/health.module.js';
 import { MarketDataModule } from './market-data/market-data.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -18,6 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(runtime),
+        ScheduleModule.forRoot(),
         MetricsModule,
         QuotesModule,
         StreamsModule,
@@ -25,13 +25,7 @@ export class AppModule {
         MarketDataModule,
         WsModule,
       ],
-      providers: [
-        {
-          provide: APP_FILTER,
-          useFactory: (logger: Logger) => new AppExceptionFilter(logger),
-          inject: [LOGGER],
-        },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };
   }
 }

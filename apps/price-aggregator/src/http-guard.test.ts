@@ -1,41 +1,53 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, HttpException } from '@nestjs/common';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@oracle/logger';
 import { rawHttp } from '@oracle/testing';
 import { errorBody } from './app-exception.filter.js';
-import { guardHttpServer, isWellFormedTarget, MAX_REQUEST_BODY_BYTES } from './http-guard.js';
+import { ManualClock } from './clock.js';
+import {
+  httpServerOptions,
+  isWellFormedTarget,
+  MAX_REQUEST_BODY_BYTES,
+  refuseMalformedTargets,
+  servedPath,
+} from './http-guard.js';
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const clock = new ManualClock(Date.UTC(2026, 0, 2, 3, 4, 5, 6));
+const STAMP = '2026-01-02T03:04:05.006Z';
 
-type Inner = (req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void) => void;
-
-let server: Server | undefined;
+let server: FastifyInstance | undefined;
 let lines: string[] = [];
 const logger = createLogger({
   service: 'guard-test',
   level: 'trace',
   destination: { write: (l) => lines.push(l) },
 });
-const loggedLevels = (): string[] => lines.map((line) => (JSON.parse(line) as { level: string }).level);
 const errorLines = (): string[] => lines.filter((line) => /"level":"(error|fatal)"/.test(line));
 
-/** A server whose only listener is `inner` (Express's place), behind the guard; resolves its port. */
-async function start(inner: Inner): Promise<number> {
+/**
+ * Fastify as the application builds it (http-guard's options and hook), with a route that answers
+ * its own path and an error handler that answers as Nest's does, through errorBody. Resolves its port.
+ */
+async function start(): Promise<{ port: number; reached: string[] }> {
   lines = [];
-  server = createServer(inner as (req: IncomingMessage, res: ServerResponse) => void);
-  guardHttpServer(server, logger);
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
+  const reached: string[] = [];
+  server = Fastify(httpServerOptions(logger, clock));
+  refuseMalformedTargets(server, logger, clock);
+  server.setErrorHandler((error, _request, reply) => {
+    const body = errorBody(error, logger, clock.now());
+    void reply.code(body.statusCode).send(body);
+  });
+  server.get('/*', (request) => (reached.push(request.url), { path: request.url }));
+  server.post('/quotes/batch', (request) => (reached.push('POST'), { body: request.body }));
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  return { port: (server.server.address() as AddressInfo).port, reached };
 }
 
 afterEach(async () => {
-  const running = server;
+  await server?.close();
   server = undefined;
-  if (!running) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
 });
 
 const get = (port: number, target: string) =>
@@ -44,56 +56,40 @@ const get = (port: number, target: string) =>
 const json = (body: string): unknown => JSON.parse(body);
 
 describe('the HTTP guard', () => {
-  it("answers what Express's final handler would answer in HTML as JSON, echoing nothing", async () => {
-    const port = await start((req, res, done) => {
-      if (req.url === '/unmatched') done();
-      else if (req.url === '/client-fault')
-        done(Object.assign(new Error('token sk-live-123 rejected'), { status: 415 }));
-      else done(new Error('database password hunter2 in a stack'));
-    });
-    const unmatched = await get(port, '/unmatched');
-    expect(unmatched.status).toBe(404);
-    expect(unmatched.head).toMatch(/content-type: application\/json/i);
-    expect(json(unmatched.body)).toEqual({
-      statusCode: 404,
-      timestamp: expect.stringMatching(ISO),
-      message: 'no such route',
-    });
-    const clientFault = await get(port, '/client-fault');
-    expect(clientFault.status).toBe(415);
-    expect(json(clientFault.body)).toMatchObject({ statusCode: 415, message: 'unsupported media type' });
-    expect(errorLines()).toEqual([]);
-
-    const serverFault = await get(port, '/server-fault');
-    expect(serverFault.status).toBe(500);
-    expect(json(serverFault.body)).toMatchObject({ statusCode: 500, message: 'internal error' });
-    expect(errorLines()).toHaveLength(1); // a server fault is logged, once
-  });
-
-  it('answers a malformed request target 400 before Express sees it, and logs no error', async () => {
-    let reached = 0;
-    const port = await start((_req, res) => void (reached++, res.end('{}')));
+  it('answers a malformed request target 400 before any route, and serves absolute-form by its path', async () => {
+    const { port, reached } = await start();
     for (const target of ['http://[::1/x', 'http://%zz/', 'http://h:99999/']) {
       const answer = await get(port, target);
       expect({ target, status: answer.status }).toEqual({ target, status: 400 });
+      expect(answer.head).toMatch(/content-type: application\/json/i);
       expect(json(answer.body)).toEqual({
         statusCode: 400,
-        timestamp: expect.stringMatching(ISO),
+        timestamp: STAMP,
         message: 'malformed request target',
       });
     }
-    expect(reached).toBe(0);
-    expect((await get(port, 'http://elsewhere/health')).status).toBe(200); // valid absolute-form goes on
+    expect(reached).toEqual([]);
+    expect(json((await get(port, 'http://elsewhere/health?x=1')).body)).toEqual({ path: '/health?x=1' });
     expect((await get(port, '//x')).status).toBe(200); // a path, for the router to find or not
-    expect(reached).toBe(2);
-    expect(loggedLevels().filter((level) => level === 'error' || level === 'fatal')).toEqual([]);
+    expect(errorLines()).toEqual([]);
     expect(isWellFormedTarget('/quotes/batch?pairs=BTC-USD')).toBe(true);
     expect(isWellFormedTarget('*')).toBe(false);
+    expect(servedPath('HTTPS://Host:8443/quote/a/b/c')).toBe('/quote/a/b/c');
+  });
+
+  it('answers a path whose percent-encoding does not decode 400 in JSON, echoing nothing', async () => {
+    const { port } = await start();
+    const answer = await get(port, '/quote/binance/%E0%A4%A/USD');
+    expect(answer.status).toBe(400);
+    expect(json(answer.body)).toEqual({
+      statusCode: 400,
+      timestamp: STAMP,
+      message: 'malformed percent-encoding in the path',
+    });
   });
 
   it('answers a declared body over the limit 413 from the headers, and closes the connection', async () => {
-    let reached = 0;
-    const port = await start((_req, res) => void (reached++, res.end('{}')));
+    const { port, reached } = await start();
     // Only the headers are sent: an answer at all means it came before the body.
     const answer = await rawHttp(
       port,
@@ -102,46 +98,78 @@ describe('the HTTP guard', () => {
     expect(answer.status).toBe(413);
     expect(answer.head).toMatch(/^connection: close/im);
     expect(answer.closedByServer).toBe(true);
-    expect(json(answer.body)).toMatchObject({
+    expect(json(answer.body)).toEqual({
       statusCode: 413,
+      timestamp: STAMP,
       message: `request body over ${MAX_REQUEST_BODY_BYTES} bytes`,
     });
-    expect(reached).toBe(0);
-    const atLimit = await rawHttp(
+    expect(reached).toEqual([]);
+    const atLimit = JSON.stringify(['x'.repeat(MAX_REQUEST_BODY_BYTES - 4)]);
+    const accepted = await rawHttp(
       port,
-      `POST /quotes/batch HTTP/1.1\r\nHost: x\r\nContent-Length: ${MAX_REQUEST_BODY_BYTES}\r\n\r\n`,
-      { untilResponse: true },
+      `POST /quotes/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${atLimit.length}\r\nConnection: close\r\n\r\n${atLimit}`,
     );
-    expect(atLimit.status).toBe(200);
+    expect(accepted.status).toBe(200);
+  });
+
+  it('answers a body that is not JSON 400 without quoting it', async () => {
+    const { port } = await start();
+    const body = '{"apiKey": sk-live-123}';
+    const answer = await rawHttp(
+      port,
+      `POST /quotes/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect(answer.status).toBe(400);
+    expect(json(answer.body)).toEqual({
+      statusCode: 400,
+      timestamp: STAMP,
+      message: 'request body is not valid JSON',
+    });
+    expect(answer.body).not.toContain('sk-live');
+    expect(errorLines()).toEqual([]);
   });
 
   it("answers a request Node cannot parse in JSON instead of Node's bare 400", async () => {
-    const port = await start((_req, res) => void res.end('{}'));
+    const { port } = await start();
     const answer = await rawHttp(port, 'GARBAGE\r\n\r\n');
     expect(answer.status).toBe(400);
     expect(answer.head).toMatch(/content-type: application\/json/i);
     expect(answer.closedByServer).toBe(true);
-    expect(json(answer.body)).toEqual({
-      statusCode: 400,
-      timestamp: expect.stringMatching(ISO),
-      message: 'bad request',
-    });
-    expect(loggedLevels().filter((level) => level === 'error' || level === 'fatal')).toEqual([]);
+    expect(json(answer.body)).toEqual({ statusCode: 400, timestamp: STAMP, message: 'bad request' });
+    expect(errorLines()).toEqual([]);
   });
 });
 
 describe('error bodies', () => {
-  it('do not quote a malformed JSON body or path back', () => {
-    const parse = (() => {
-      try {
-        JSON.parse('{"apiKey": sk-live-123}');
-      } catch (error) {
-        return error;
-      }
-    })();
-    const body = errorBody(new BadRequestException((parse as Error).message, { cause: parse }), logger);
-    expect(body).toMatchObject({ statusCode: 400, message: 'request body is not valid JSON' });
-    const uri = new BadRequestException("Failed to decode param '%E0%A4%A'", { cause: new URIError('x') });
-    expect(errorBody(uri, logger).message).toBe('malformed percent-encoding in the path');
+  it('say what a route threw, and log only server faults', () => {
+    lines = [];
+    expect(errorBody(new BadRequestException('no pairs requested'), logger, clock.now())).toEqual({
+      statusCode: 400,
+      timestamp: STAMP,
+      message: 'no pairs requested',
+    });
+    expect(errorBody(new Error('database password hunter2'), logger, clock.now())).toMatchObject({
+      statusCode: 500,
+      message: 'internal error',
+    });
+    expect(errorLines()).toHaveLength(1);
+  });
+
+  it('do not quote a Fastify refusal that Nest hands on wrapped (its message may quote the request)', () => {
+    const parse = Object.assign(new SyntaxError('Unexpected token s in JSON: {"apiKey": sk-live-123}'), {
+      statusCode: 400,
+    });
+    const wrapped = new HttpException(parse.message, 400, { cause: parse });
+    expect(errorBody(wrapped, logger, clock.now()).message).toBe('request body is not valid JSON');
+    const media = Object.assign(new Error('Unsupported Media Type: text/x-secret'), {
+      statusCode: 415,
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+    });
+    expect(
+      errorBody(new HttpException(media.message, 415, { cause: media }), logger, clock.now()),
+    ).toMatchObject({
+      statusCode: 415,
+      message: 'unsupported media type',
+    });
   });
 });

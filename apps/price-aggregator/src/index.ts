@@ -4,7 +4,10 @@ export type {
   BatchRejectionReason,
   PairAggregateResponse,
   PairSourceQuote,
+  RegisteredPair,
+  RegisteredPairsResponse,
   Rejection,
+  SourcePairsResponse,
   SourceQuoteResponse,
 } from './quotes/quotes.service.js';
 export type { FeedMessage } from './ws/price-feed.js';

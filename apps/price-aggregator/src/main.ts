@@ -4,8 +4,6 @@
  * then tell the supervisor it is ready. SIGTERM closes it gracefully.
  */
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   AGGREGATOR_SECRETS,
   ConfigurationError,
@@ -15,10 +13,7 @@ import {
 } from '@oracle/config';
 import { notifyReady } from '@oracle/core';
 import { createLogger } from '@oracle/logger';
-import { AppModule } from './app.module.js';
-import { guardHttpServer, MAX_REQUEST_BODY_BYTES } from './http-guard.js';
-import { NestJsonLogger } from './nest-logger.js';
-import { HotRoutes, serveHotRoutesFirst } from './quotes/hot-routes.js';
+import { createHttpApp } from './http-app.js';
 
 const SERVICE = 'price-aggregator';
 
@@ -44,15 +39,9 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, logger }), {
-    logger: new NestJsonLogger(logger.child({ component: 'nest' })),
-  });
-  app.set('etag', false); // answers change every few seconds; hashing each one is wasted work
-  app.useBodyParser('json', { limit: MAX_REQUEST_BODY_BYTES });
-  serveHotRoutesFirst(app.getHttpServer(), app.get(HotRoutes));
-  guardHttpServer(app.getHttpServer(), logger.child({ component: 'http' }));
+  const app = await createHttpApp({ config, logger });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  await app.listen(config.port, config.host);
+  await app.listen({ port: config.port, host: config.host });
   logger.info(
     { host: config.host, port: config.port, environment: config.environment },
     'Price aggregator listening',

@@ -1,11 +1,16 @@
 /**
  * The quote API of the built aggregator against the fake exchange: the reference's `/quote` shape
  * and error codes, the cross-source batch (median, outliers, minSources), single flight, API keys
- * from secrets, and the global market data.
+ * from secrets, the global market data, the registered-pairs routes and the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeExchange } from '@oracle/fake-exchange';
-import type { BatchResponse, SourceQuoteResponse } from '../src/index.js';
+import type {
+  BatchResponse,
+  RegisteredPairsResponse,
+  SourcePairsResponse,
+  SourceQuoteResponse,
+} from '../src/index.js';
 import { eventually, fakeSources, startAggregator, type AggregatorProcess } from './aggregator-process.js';
 
 const CRYPTOCOMPARE_KEY = 'cc-secret-key-4f8e2a';
@@ -166,46 +171,61 @@ describe('quote API', () => {
     expect((await app.get<{ available: boolean }>('/market-data/global/status')).body.available).toBe(true);
   });
 
-  it('answers /quotes/batch and /quote ahead of Nest exactly as the Nest routes do', async () => {
-    // Express matches routes case-insensitively and with a trailing slash; the hot routes take only
-    // the exact spelling, so the second path of each case is answered by the Nest controller.
-    const answer = async (path: string) => {
-      const response = await fetch(app.url + path);
-      const body = (await response.json()) as Record<string, unknown>;
-      return { status: response.status, body, express: response.headers.has('x-powered-by') };
-    };
-    const same = async (hotPath: string, nestPath: string, status: number): Promise<void> => {
-      for (let attempt = 0; ; attempt++) {
-        const [hot, nest] = [await answer(hotPath), await answer(nestPath)];
-        expect([hot.express, nest.express]).toEqual([false, true]);
-        expect(hot.status).toBe(status);
-        const timeless = ({ timestamp: _, ...rest }: Record<string, unknown>) => rest;
-        // A refetch may land between the two requests and change a quote: ask again then.
-        if (attempt < 3 && JSON.stringify(timeless(hot.body)) !== JSON.stringify(timeless(nest.body)))
-          continue;
-        expect({ ...nest, express: false, body: timeless(nest.body) }).toEqual({
-          ...hot,
-          body: timeless(hot.body),
-        });
-        return;
-      }
-    };
-    await same(
-      '/quotes/batch?pairs=BTC-USD,ETH/USD&pairs=SOL-USD',
-      '/quotes/batch/?pairs=BTC-USD,ETH/USD&pairs=SOL-USD',
-      200,
+  it('lists the registered pairs with their cached quotes, and documents every route (OpenAPI)', async () => {
+    expect((await app.get<SourceQuoteResponse>('/quote/binance/XRP/USDT')).body.price).toBe('0.5');
+    const all = await app.get<RegisteredPairsResponse>('/quote/pairs/all');
+    expect(all.status).toBe(200);
+    expect(all.body.timestamp).toMatch(ISO);
+    expect(all.body.sources.binance?.find((p) => p.pair === 'XRP/USDT')).toEqual({
+      source: 'binance',
+      pair: 'XRP/USDT',
+      configured: false,
+      registeredAt: expect.stringMatching(ISO),
+      lastRequestAt: expect.stringMatching(ISO),
+      quote: {
+        price: '0.5',
+        receivedAt: expect.stringMatching(ISO),
+        expiresAt: expect.stringMatching(ISO),
+        via: 'rest',
+      },
+    });
+    const okx = await app.get<SourcePairsResponse>('/quote/pairs/okx');
+    expect(okx.status).toBe(200);
+    expect(okx.body.pairs.length).toBeGreaterThan(0);
+    expect(okx.body.pairs.every((p) => p.source === 'okx')).toBe(true);
+    expect(okx.body.pairs.find((p) => p.pair === 'BTC/USD')?.configured).toBe(true);
+    expect(okx.body.pairs).toEqual(all.body.sources.okx);
+    expect((await app.get<{ message: string }>('/quote/pairs/nosuchsource')).status).toBe(400);
+
+    const document = await app.get<{ paths: Record<string, unknown> }>('/api-json');
+    expect(document.status).toBe(200);
+    expect(Object.keys(document.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/quote/{source}/{base}/{quote}',
+        '/quote/pairs/all',
+        '/quote/pairs/{source}',
+        '/quotes/batch',
+        '/health',
+        '/market-data/global',
+      ]),
     );
-    await same('/quotes/batch?pairs=BTC-USD,NOPE', '/QUOTES/batch?pairs=BTC-USD,NOPE', 400);
-    await same('/quotes/batch', '/quotes/batch/', 400);
-    await same('/quote/binance/btc/usdt', '/QUOTE/binance/btc/usdt', 200);
-    await same('/quote/nosuchsource/BTC/USD', '/quote/nosuchsource/BTC/USD/', 400);
-    await same('/quote/binance/BTC$/USD', '/Quote/binance/BTC$/USD', 400);
+    expect((await fetch(`${app.url}/api`)).headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('counts requests by route template, method and status', async () => {
+    expect((await app.get('/quotes/batch?pairs=BTC-USD,ETH/USD&pairs=SOL-USD')).status).toBe(200);
+    expect((await app.get('/quotes/batch?pairs=BTC-USD,NOPE')).status).toBe(400);
+    expect((await app.get('/quotes/batch')).status).toBe(400);
     expect(
       await app.metric('http_requests_total', { route: '/quotes/batch', method: 'GET', status: '200' }),
-    ).toBeGreaterThanOrEqual(2);
+    ).toBeGreaterThanOrEqual(1);
     expect(
       await app.metric('http_requests_total', { route: '/quotes/batch', method: 'GET', status: '400' }),
-    ).toBeGreaterThanOrEqual(4);
+    ).toBeGreaterThanOrEqual(2);
+    expect((await app.get('/no/such/route')).status).toBe(404);
+    expect(
+      await app.metric('http_requests_total', { route: 'unmatched', method: 'GET', status: '404' }),
+    ).toBeGreaterThanOrEqual(1); // never the raw path
     expect(await app.metric('http_requests_in_flight')).toBe(1); // the /metrics request itself
   });
 

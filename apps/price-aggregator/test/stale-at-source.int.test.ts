@@ -106,8 +106,10 @@ describe('okx over its stream, stamping its tickers in the past', () => {
     fake.setPrice('okx', 'BTC', 'USDT', '65100');
     const sources = fakeSources(fake, ['binance', 'okx'], { timeoutMs: 1_000 });
     app = await startAggregator({
-      // Long TTLs: no refetch, so nothing is written to the cache unless okx pushes.
+      // Long TTLs, and no refetch after the first fetch (refetched over REST the lead before it
+      // turned stale at okx, the quote would be rewritten), so nothing is written unless okx pushes.
       cache: { defaultTtlMs: 120_000 },
+      refetch: { minTimeBetweenRefreshes: 600_000 },
       pairs: [{ pair: 'BTC/USDT', sources: ['binance', 'okx'] }],
       sources: {
         ...sources,

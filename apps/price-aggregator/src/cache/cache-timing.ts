@@ -4,11 +4,14 @@
  * refetch lead = `sources.<id>.staleTriggerBeforeExpiry` > `refetch.staleTriggerBeforeExpiry`,
  * at most half the TTL so a short-lived entry is not refetched the moment it arrives.
  */
+import { Inject, Injectable } from '@nestjs/common';
 import { SOURCE_CONFIG_KEYS, type AggregatorConfig } from '@oracle/config';
+import { AGGREGATOR_CONFIG } from '../config/config.tokens.js';
 import { pairKey, type Pair, type SourceId } from '../sources/price-source.js';
 
+@Injectable()
 export class CacheTiming {
-  constructor(private readonly config: AggregatorConfig) {}
+  constructor(@Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig) {}
 
   ttlMs(source: SourceId, pair: Pair): number {
     const key = pairKey(pair);

@@ -16,7 +16,7 @@ class Clock {
 describe('QuoteCache', () => {
   it('serves an entry until its TTL and never at or after it', () => {
     const clock = new Clock();
-    const cache = new QuoteCache(clock.now);
+    const cache = new QuoteCache(clock);
     cache.put('binance', { pair: BTC, price: '65000' }, 1_000, 'rest');
     clock.ms += 999;
     expect(cache.get(quoteSlot('binance', BTC))?.price).toBe('65000');
@@ -27,7 +27,7 @@ describe('QuoteCache', () => {
 
   it('changes its version with every write and removal, and only then', () => {
     const clock = new Clock();
-    const cache = new QuoteCache(clock.now);
+    const cache = new QuoteCache(clock);
     const versions = [cache.version];
     const step = (change: () => unknown): void => {
       change();
@@ -50,7 +50,7 @@ describe('QuoteCache', () => {
 
   it("keeps a quote's source timestamp and bound, and changes its version when the quote turns stale at its source", () => {
     const clock = new Clock(Date.UTC(2024, 5, 10, 12));
-    const cache = new QuoteCache(clock.now);
+    const cache = new QuoteCache(clock);
     const stampedAt = clock.ms - 10_000;
     const quote = { pair: BTC, price: '1', sourceTimestampMs: stampedAt };
     expect(cache.put('okx', quote, 600_000, 'stream', 60_000)).toMatchObject({
@@ -71,7 +71,7 @@ describe('QuoteCache', () => {
 
   it('restarts the TTL on every write and tells listeners', () => {
     const clock = new Clock();
-    const cache = new QuoteCache(clock.now);
+    const cache = new QuoteCache(clock);
     const seen: string[] = [];
     cache.onUpdate((q) => seen.push(`${q.source}:${q.price}:${q.via}`));
     cache.put('okx', { pair: BTC, price: '1' }, 1_000, 'rest');
@@ -88,7 +88,7 @@ describe('QuoteCache', () => {
 
   it('evicts expired entries in bulk', () => {
     const clock = new Clock();
-    const cache = new QuoteCache(clock.now);
+    const cache = new QuoteCache(clock);
     cache.put('okx', { pair: BTC, price: '1' }, 100, 'rest');
     cache.put('okx', { pair: ETH, price: '1' }, 1_000, 'rest');
     clock.ms += 500;
@@ -128,7 +128,7 @@ describe('CacheTiming', () => {
 describe('planRefresh', () => {
   function setup() {
     const clock = new Clock();
-    const cache = new QuoteCache(clock.now);
+    const cache = new QuoteCache(clock);
     const registry = new PairRegistry();
     const inFlight = new Set<string>();
     const view: RefreshView = {
@@ -177,6 +177,36 @@ describe('planRefresh', () => {
     expect(planRefresh(registry.all(), view, clock.ms).nextDueAtMs).toBe(clock.ms + 50_000 - 1_000);
     clock.ms += 49_000;
     expect(Object.fromEntries(planRefresh(registry.all(), view, clock.ms).due)).toEqual({ okx: [BTC] });
+  });
+
+  it('takes what falls due at a source within its merge window along, so a round leaves as one request', () => {
+    const { clock, cache, registry, view } = setup(); // lead 1 s: a merge window of 500 ms
+    const SOL = { base: 'SOL', quote: 'USD' };
+    for (const pair of [BTC, ETH, SOL]) registry.request(quoteSlot('binance', pair), clock.ms);
+    registry.request(quoteSlot('okx', BTC), clock.ms);
+    // The answers of one round arrived a few tens of ms apart.
+    cache.put('binance', { pair: BTC, price: '1' }, 5_000, 'rest');
+    clock.ms += 30;
+    cache.put('binance', { pair: ETH, price: '1' }, 5_000, 'rest');
+    cache.put('okx', { pair: BTC, price: '1' }, 5_000, 'rest');
+    clock.ms += 600;
+    cache.put('binance', { pair: SOL, price: '1' }, 5_000, 'rest'); // 630 ms later: beyond the window
+    clock.ms = 1_000_000 + 4_000; // BTC is due
+    const plan = planRefresh(registry.all(), view, clock.ms);
+    expect(Object.fromEntries(plan.due)).toEqual({ binance: [BTC, ETH] });
+    // okx had nothing due, so nothing of it moves early; SOL waits for its own time.
+    expect(plan.nextDueAtMs).toBe(1_000_000 + 30 + 4_000);
+  });
+
+  it('moves nothing early that spacing or backoff holds back', () => {
+    const { clock, cache, registry, view } = setup();
+    registry.request(quoteSlot('binance', BTC), clock.ms);
+    registry.request(quoteSlot('binance', ETH), clock.ms);
+    cache.put('binance', { pair: BTC, price: '1' }, 5_000, 'rest');
+    cache.put('binance', { pair: ETH, price: '1' }, 5_100, 'rest');
+    registry.fetchStarted(quoteSlot('binance', ETH), clock.ms + 4_050);
+    clock.ms += 4_000;
+    expect(Object.fromEntries(planRefresh(registry.all(), view, clock.ms).due)).toEqual({ binance: [BTC] });
   });
 
   it('skips pairs in flight and honours spacing and failure backoff', () => {

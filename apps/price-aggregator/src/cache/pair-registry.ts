@@ -3,6 +3,7 @@
  * start and never dropped; requested pairs are registered on first request and dropped after
  * `pairCleanup.inactiveTimeoutMs` without a request.
  */
+import { Injectable } from '@nestjs/common';
 import type { Pair, SourceError, SourceId } from '../sources/price-source.js';
 import type { QuoteSlot } from './quote-cache.js';
 
@@ -25,6 +26,7 @@ export interface RegistryListener {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+@Injectable()
 export class PairRegistry {
   /** Records are updated in place: this runs for every pair of every request. */
   private readonly registrations = new Map<string, Mutable<Registration>>();

@@ -2,7 +2,9 @@
  * Latest quote per (source, pair), each with its own expiry. An entry is never served at or past
  * its expiry: reading it evicts it. Listeners hear about every write (REST or stream).
  */
+import { Inject, Injectable } from '@nestjs/common';
 import { sourceAgeChangesAtMs } from '../aggregation/source-age.js';
+import { Clock } from '../clock.js';
 import { pairKey, type Pair, type SourceId, type SourcePrice } from '../sources/price-source.js';
 
 export interface CachedQuote {
@@ -35,6 +37,7 @@ export const quoteSlot = (source: SourceId, pair: Pair): QuoteSlot => ({
   key: cacheKey(source, pair),
 });
 
+@Injectable()
 export class QuoteCache {
   private readonly entries = new Map<string, CachedQuote>();
   private readonly listeners = new Set<CacheListener>();
@@ -42,7 +45,11 @@ export class QuoteCache {
   /** When the earliest entry turns stale by its source's timestamp (see `sourceAgeChangesAtMs`), if any may. */
   private sourceAgeCheckAtMs = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(@Inject(Clock) private readonly clock: Pick<Clock, 'now'>) {}
+
+  private now(): number {
+    return this.clock.now();
+  }
 
   /**
    * Changes with every write and removal, and when a cached quote turns stale by its source's own

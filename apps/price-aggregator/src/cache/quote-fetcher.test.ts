@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { err, ok, type Result } from '@oracle/core';
 import { createLogger } from '@oracle/logger';
+import { SystemClock } from '../clock.js';
 import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import type { QuoteResult } from '../sources/http-source-runner.js';
 import { pairKey, type HttpSourceDefinition, type Pair, type SourceError } from '../sources/price-source.js';
@@ -55,20 +56,16 @@ function fakeRunner(
 
 function setup(runner: ReturnType<typeof fakeRunner>) {
   const metrics = new AggregatorMetrics(new Registry());
-  const cache = new QuoteCache();
+  const clock = new SystemClock();
+  const cache = new QuoteCache(clock);
   const registry = new PairRegistry();
-  const status = new SourceStatusBoard(['kraken'], metrics, quiet);
+  const status = new SourceStatusBoard({ enabled: () => [source()] }, metrics, quiet);
   const timing = new CacheTiming(testConfig({}));
-  const fetcher = new QuoteFetcher({
-    runner,
-    cache,
-    registry,
-    timing,
-    status,
-    metrics,
-    minTimeBetweenRefreshesMs: 1_000,
-    unknownPairRetryMs: 3_600_000,
+  const config = testConfig({
+    refetch: { minTimeBetweenRefreshes: 1_000 },
+    adHocPairs: { unknownPairRetryMs: 3_600_000 },
   });
+  const fetcher = new QuoteFetcher(runner, cache, registry, timing, status, metrics, config, clock);
   return { fetcher, cache, registry, status };
 }
 

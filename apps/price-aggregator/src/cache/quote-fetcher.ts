@@ -4,17 +4,20 @@
  * the source's maxBatchSize (and of one batchKey). Outcomes update the source's availability and the registrations'
  * spacing and failure backoff.
  */
+import { Inject, Injectable } from '@nestjs/common';
+import type { AggregatorConfig } from '@oracle/config';
 import { backoffDelayMs, err, ok, SingleFlight, type BackoffPolicy, type Result } from '@oracle/core';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
-import type { HttpSourceRunner, QuoteResult } from '../sources/http-source-runner.js';
+import { Clock } from '../clock.js';
+import { AGGREGATOR_CONFIG } from '../config/config.tokens.js';
+import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
+import { HttpSourceRunner, type QuoteResult } from '../sources/http-source-runner.js';
 import type { RequestPriority } from '../sources/rate-limiter.js';
 import { pairKey, type Pair, type SourceError } from '../sources/price-source.js';
 import type { SourceSettings } from '../sources/source-catalog.js';
-import type { SourceStatusBoard } from '../sources/source-status.js';
-import type { CacheTiming } from './cache-timing.js';
-import type { PairRegistry } from './pair-registry.js';
-import { cacheKey, quoteSlot, type CachedQuote, type QuoteCache, type QuoteSlot } from './quote-cache.js';
-import { TurnPacer } from './turn-pacer.js';
+import { SourceStatusBoard } from '../sources/source-status.js';
+import { CacheTiming } from './cache-timing.js';
+import { PairRegistry } from './pair-registry.js';
+import { cacheKey, quoteSlot, QuoteCache, type CachedQuote, type QuoteSlot } from './quote-cache.js';
 
 export type FetchOutcome = Result<CachedQuote, SourceError>;
 
@@ -32,27 +35,51 @@ export const failedFetchBackoff: BackoffPolicy = {
 /** Errors about one pair, not about the source: the source itself answered. */
 const PAIR_LEVEL: ReadonlySet<SourceError['kind']> = new Set(['not_found', 'unsupported']);
 
-export interface QuoteFetcherDeps {
-  readonly runner: Pick<HttpSourceRunner, 'fetchQuotes'>;
-  /** An ad-hoc pair a source rejected as unknown is not asked of it again for this long. */
-  readonly unknownPairRetryMs: number;
-  readonly cache: QuoteCache;
-  readonly registry: PairRegistry;
-  readonly timing: CacheTiming;
-  readonly status: SourceStatusBoard;
-  readonly metrics: AggregatorMetrics;
-  readonly minTimeBetweenRefreshesMs: number;
-  readonly now?: () => number;
-}
+/** What the fetcher reads of the configuration. */
+export type QuoteFetcherConfig = {
+  readonly refetch: Pick<AggregatorConfig['refetch'], 'minTimeBetweenRefreshes'>;
+  /** `unknownPairRetryMs`: an ad-hoc pair a source rejected as unknown is not asked of it again for this long. */
+  readonly adHocPairs: Pick<AggregatorConfig['adHocPairs'], 'unknownPairRetryMs'>;
+};
 
+@Injectable()
 export class QuoteFetcher {
   private readonly flight = new SingleFlight<string, FetchOutcome>();
-  /** Upstream requests start one per turn of the event loop (see TurnPacer). */
-  private readonly pacer = new TurnPacer();
-  private readonly now: () => number;
+  private readonly deps: {
+    readonly runner: Pick<HttpSourceRunner, 'fetchQuotes'>;
+    readonly cache: QuoteCache;
+    readonly registry: PairRegistry;
+    readonly timing: CacheTiming;
+    readonly status: SourceStatusBoard;
+    readonly metrics: AggregatorMetrics;
+    readonly minTimeBetweenRefreshesMs: number;
+    readonly unknownPairRetryMs: number;
+  };
 
-  constructor(private readonly deps: QuoteFetcherDeps) {
-    this.now = deps.now ?? Date.now;
+  constructor(
+    @Inject(HttpSourceRunner) runner: Pick<HttpSourceRunner, 'fetchQuotes'>,
+    @Inject(QuoteCache) cache: QuoteCache,
+    @Inject(PairRegistry) registry: PairRegistry,
+    @Inject(CacheTiming) timing: CacheTiming,
+    @Inject(SourceStatusBoard) status: SourceStatusBoard,
+    @Inject(AggregatorMetrics) metrics: AggregatorMetrics,
+    @Inject(AGGREGATOR_CONFIG) config: QuoteFetcherConfig,
+    @Inject(Clock) private readonly clock: Pick<Clock, 'now'>,
+  ) {
+    this.deps = {
+      runner,
+      cache,
+      registry,
+      timing,
+      status,
+      metrics,
+      minTimeBetweenRefreshesMs: config.refetch.minTimeBetweenRefreshes,
+      unknownPairRetryMs: config.adHocPairs.unknownPairRetryMs,
+    };
+  }
+
+  private now(): number {
+    return this.clock.now();
   }
 
   inFlight(slot: QuoteSlot): boolean {
@@ -122,8 +149,7 @@ export class QuoteFetcher {
       return false;
     });
     if (supported.length > 0) {
-      const ask = (asked: readonly Pair[]) =>
-        this.pacer.run(() => this.deps.runner.fetchQuotes(source, asked, priority));
+      const ask = (asked: readonly Pair[]) => this.deps.runner.fetchQuotes(source, asked, priority);
       const response = await ask(supported);
       if (supported.length > 1 && rejectedAsBatch(response)) {
         // One bad pair can sink a whole batch (binance: unknown symbol): ask for each alone.

@@ -1,7 +1,10 @@
 /**
  * Which registrations to refetch now: those without a live entry, and those whose entry is
  * inside its refetch lead (`staleTriggerBeforeExpiry` before expiry), unless a fetch is in flight
- * or spacing/backoff holds them back. Pure, for tests with an injected clock.
+ * or spacing/backoff holds them back. A source with anything due also takes every registration of
+ * its own that falls due within the merge window (and is not held back), so one refresh round
+ * leaves as the fewest requests the source allows instead of a few batches tens of ms apart.
+ * Pure, for tests with an injected clock.
  */
 import type { Pair, SourceId } from '../sources/price-source.js';
 import type { Registration } from './pair-registry.js';
@@ -12,6 +15,16 @@ export interface RefreshView {
   leadMs(slot: QuoteSlot): number;
   inFlight(slot: QuoteSlot): boolean;
 }
+
+/**
+ * How far ahead of its time a registration is refetched to share its source's request: half its
+ * refetch lead, at most MAX_MERGE_WINDOW_MS. Fetched early by that much, an entry still has at
+ * least its lead left, and it stays in step with the others from then on.
+ */
+export const MAX_MERGE_WINDOW_MS = 1_000;
+
+export const mergeWindowMs = (leadMs: number): number =>
+  Math.min(MAX_MERGE_WINDOW_MS, Math.floor(leadMs / 2));
 
 export interface RefreshPlan {
   readonly due: ReadonlyMap<SourceId, Pair[]>;
@@ -44,16 +57,29 @@ export function planRefresh(
   nowMs: number,
 ): RefreshPlan {
   const due = new Map<SourceId, Pair[]>();
-  let nextDueAtMs: number | undefined;
+  /** The rest, by source: when each is due, and whether it may go now with others of its source. */
+  const later = new Map<SourceId, Array<{ pair: Pair; at: number; early: boolean }>>();
   for (const r of registrations) {
     if (view.inFlight(r)) continue;
-    const at = refreshDueAtMs(r, view.entry(r), view.leadMs(r));
+    const leadMs = view.leadMs(r);
+    const at = refreshDueAtMs(r, view.entry(r), leadMs);
     if (at <= nowMs) {
       const pairs = due.get(r.source);
       if (pairs) pairs.push(r.pair);
       else due.set(r.source, [r.pair]);
-    } else if (nextDueAtMs === undefined || at < nextDueAtMs) {
-      nextDueAtMs = at;
+      continue;
+    }
+    const early = r.notBeforeMs <= nowMs && at - mergeWindowMs(leadMs) <= nowMs;
+    const items = later.get(r.source);
+    if (items) items.push({ pair: r.pair, at, early });
+    else later.set(r.source, [{ pair: r.pair, at, early }]);
+  }
+  let nextDueAtMs: number | undefined;
+  for (const [source, items] of later) {
+    const pairs = due.get(source);
+    for (const { pair, at, early } of items) {
+      if (pairs && early) pairs.push(pair);
+      else if (nextDueAtMs === undefined || at < nextDueAtMs) nextDueAtMs = at;
     }
   }
   return { due, nextDueAtMs };

@@ -1,55 +1,60 @@
 /**
- * Keeps registered pairs warm: one timer, armed for the next registration that becomes due
- * (`staleTriggerBeforeExpiry` before its entry expires), refetches due pairs per source in
- * batches, and re-plans when a fetch finishes or a pair is registered.
+ * Keeps registered pairs warm: one timer (in Nest's SchedulerRegistry), armed for the next
+ * registration that becomes due (`staleTriggerBeforeExpiry` before its entry expires), refetches
+ * due pairs per source in batches — with those of the source due within the merge window, see
+ * `planRefresh` — and re-plans when a fetch finishes or a pair is registered.
  */
+import { Inject, Injectable } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from '@oracle/logger';
-import type { SourceCatalog } from '../sources/source-catalog.js';
-import type { CacheTiming } from './cache-timing.js';
-import type { PairRegistry } from './pair-registry.js';
-import type { QuoteCache } from './quote-cache.js';
-import type { QuoteFetcher } from './quote-fetcher.js';
+import { Clock } from '../clock.js';
+import { LOGGER } from '../config/config.tokens.js';
+import { SourceCatalog } from '../sources/source-catalog.js';
+import { CacheTiming } from './cache-timing.js';
+import { PairRegistry } from './pair-registry.js';
+import { QuoteCache } from './quote-cache.js';
+import { QuoteFetcher } from './quote-fetcher.js';
 import { planRefresh, type RefreshView } from './refresh-plan.js';
 
 /** Longest sleep between plans, so nothing waits on a missed kick. */
 const MAX_SLEEP_MS = 1_000;
+const TIMER = 'refresh-scheduler';
 
-export interface RefreshSchedulerDeps {
-  readonly catalog: SourceCatalog;
-  readonly registry: PairRegistry;
-  readonly cache: QuoteCache;
-  readonly timing: CacheTiming;
-  readonly fetcher: QuoteFetcher;
-  readonly logger: Logger;
-  readonly now?: () => number;
-}
-
+@Injectable()
 export class RefreshScheduler {
-  private timer: NodeJS.Timeout | undefined;
   private running = false;
-  private readonly now: () => number;
   private readonly view: RefreshView;
+  private readonly logger: Logger;
   private unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly deps: RefreshSchedulerDeps) {
-    this.now = deps.now ?? Date.now;
+  constructor(
+    @Inject(SourceCatalog) private readonly catalog: SourceCatalog,
+    @Inject(PairRegistry) private readonly registry: PairRegistry,
+    @Inject(QuoteCache) cache: QuoteCache,
+    @Inject(CacheTiming) timing: CacheTiming,
+    @Inject(QuoteFetcher) private readonly fetcher: QuoteFetcher,
+    @Inject(SchedulerRegistry) private readonly timers: SchedulerRegistry,
+    @Inject(Clock) private readonly clock: Pick<Clock, 'now'>,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'refresh' });
     this.view = {
-      entry: (slot) => deps.cache.get(slot),
-      leadMs: (slot) => deps.timing.refetchLeadMs(slot.source, slot.pair),
-      inFlight: (slot) => deps.fetcher.inFlight(slot),
+      entry: (slot) => cache.get(slot),
+      leadMs: (slot) => timing.refetchLeadMs(slot.source, slot.pair),
+      inFlight: (slot) => fetcher.inFlight(slot),
     };
   }
 
   start(): void {
     this.running = true;
-    this.unsubscribe = this.deps.registry.subscribe({ added: () => this.kick(), removed: () => undefined });
+    this.unsubscribe = this.registry.subscribe({ added: () => this.kick(), removed: () => undefined });
     this.kick();
   }
 
   stop(): void {
     this.running = false;
     this.unsubscribe?.();
-    clearTimeout(this.timer);
+    this.clear();
   }
 
   /** Plans again on the next turn of the event loop. */
@@ -57,15 +62,16 @@ export class RefreshScheduler {
     this.arm(0);
   }
 
-  private tick(): void {
-    const now = this.now();
-    const plan = planRefresh(this.deps.registry.all(), this.view, now);
+  /** One plan: starts the fetches due now (exposed for tests that move the clock by hand). */
+  tick(): void {
+    const now = this.clock.now();
+    const plan = planRefresh(this.registry.all(), this.view, now);
     for (const [id, pairs] of plan.due) {
-      const source = this.deps.catalog.get(id);
+      const source = this.catalog.get(id);
       if (!source?.enabled) continue;
-      this.deps.fetcher.fetch(source, pairs, 'refetch').then(
+      this.fetcher.fetch(source, pairs, 'refetch').then(
         () => this.kick(),
-        (error: unknown) => this.deps.logger.error({ source: id, err: error }, 'Refetch failed unexpectedly'),
+        (error: unknown) => this.logger.error({ source: id, err: error }, 'Refetch failed unexpectedly'),
       );
     }
     this.arm(plan.nextDueAtMs === undefined ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, plan.nextDueAtMs - now));
@@ -73,7 +79,14 @@ export class RefreshScheduler {
 
   private arm(delayMs: number): void {
     if (!this.running) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), Math.max(0, delayMs));
+    this.clear();
+    this.timers.addTimeout(
+      TIMER,
+      setTimeout(() => this.tick(), Math.max(0, delayMs)),
+    );
+  }
+
+  private clear(): void {
+    if (this.timers.doesExist('timeout', TIMER)) this.timers.deleteTimeout(TIMER);
   }
 }

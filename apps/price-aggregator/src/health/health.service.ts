@@ -2,12 +2,14 @@
  * Liveness and readiness: the process is live while it serves; it is ready when every configured
  * pair has a fresh aggregate. Reports each source's availability and stream state.
  */
-import type { QuotesService } from '../quotes/quotes.service.js';
-import type { PairRoutes } from '../quotes/pair-routes.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../clock.js';
+import { QuotesService } from '../quotes/quotes.service.js';
+import { PairRoutes } from '../quotes/pair-routes.js';
 import { pairKey, type SourceId } from '../sources/price-source.js';
-import type { SourceCatalog } from '../sources/source-catalog.js';
-import type { SourceStatusBoard } from '../sources/source-status.js';
-import type { StreamSupervisor } from '../streams/stream-supervisor.js';
+import { SourceCatalog } from '../sources/source-catalog.js';
+import { SourceStatusBoard } from '../sources/source-status.js';
+import { StreamSupervisor } from '../streams/stream-supervisor.js';
 
 export interface HealthReport {
   readonly status: 'ready' | 'not_ready';
@@ -30,16 +32,20 @@ export interface HealthReport {
   }>;
 }
 
+@Injectable()
 export class HealthService {
-  private readonly startedAtMs = Date.now();
+  private readonly startedAtMs: number;
 
   constructor(
-    private readonly routes: PairRoutes,
-    private readonly quotes: QuotesService,
-    private readonly catalog: SourceCatalog,
-    private readonly status: SourceStatusBoard,
-    private readonly streams: StreamSupervisor,
-  ) {}
+    @Inject(PairRoutes) private readonly routes: PairRoutes,
+    @Inject(QuotesService) private readonly quotes: QuotesService,
+    @Inject(SourceCatalog) private readonly catalog: SourceCatalog,
+    @Inject(SourceStatusBoard) private readonly status: SourceStatusBoard,
+    @Inject(StreamSupervisor) private readonly streams: StreamSupervisor,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {
+    this.startedAtMs = clock.now();
+  }
 
   report(): HealthReport {
     const pairs = Object.fromEntries(
@@ -82,8 +88,8 @@ export class HealthService {
       status: ready ? 'ready' : 'not_ready',
       live: true,
       ready,
-      timestamp: new Date().toISOString(),
-      uptimeSeconds: Math.round((Date.now() - this.startedAtMs) / 1000),
+      timestamp: this.clock.iso(),
+      uptimeSeconds: Math.round((this.clock.now() - this.startedAtMs) / 1000),
       pairs,
       sources,
     };

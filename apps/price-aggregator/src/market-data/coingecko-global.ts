@@ -3,10 +3,17 @@
  * the coingecko source's runner (its host, key, rate limit, retries and metrics) and cached.
  * Served in the reference's `/market-data/global` shape, with amounts as decimal strings.
  */
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { AggregatorConfig } from '@oracle/config';
 import type { Logger } from '@oracle/logger';
-import type { HttpSourceRunner } from '../sources/http-source-runner.js';
+import { Clock } from '../clock.js';
+import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
+import { HttpSourceRunner } from '../sources/http-source-runner.js';
 import { coinGeckoGlobal } from '../sources/coingecko/index.js';
-import type { SourceSettings } from '../sources/source-catalog.js';
+import { SourceCatalog, type SourceSettings } from '../sources/source-catalog.js';
+
+const TIMER = 'coingecko-global';
 
 export interface GlobalMarketResponse {
   readonly totalMarketCap: Readonly<Record<string, string>>;
@@ -26,26 +33,42 @@ export interface GlobalMarketStatus {
   readonly lastUpdateAt: string | null;
 }
 
-export class CoingeckoGlobal {
+@Injectable()
+export class CoingeckoGlobal implements OnApplicationBootstrap, OnApplicationShutdown {
   private latest: { data: GlobalMarketResponse; fetchedAtMs: number } | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** The coingecko source, or undefined when global market data is disabled or coingecko unusable. */
+  private readonly source: SourceSettings | undefined;
+  private readonly refreshIntervalMs: number;
+  private readonly logger: Logger;
 
   constructor(
-    /** The coingecko source, or undefined when global market data is disabled or coingecko unusable. */
-    private readonly source: SourceSettings | undefined,
-    private readonly runner: Pick<HttpSourceRunner, 'request'>,
-    private readonly refreshIntervalMs: number,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    if (!this.source) return;
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.refreshIntervalMs);
+    @Inject(AGGREGATOR_CONFIG) config: Pick<AggregatorConfig, 'marketData'>,
+    @Inject(SourceCatalog) catalog: SourceCatalog,
+    @Inject(HttpSourceRunner) private readonly runner: Pick<HttpSourceRunner, 'request'>,
+    @Inject(SchedulerRegistry) private readonly timers: SchedulerRegistry,
+    @Inject(Clock) private readonly clock: Pick<Clock, 'now'>,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    const settings = config.marketData.coingeckoGlobal;
+    const coingecko = catalog.get('coingecko');
+    this.logger = logger.child({ component: 'market-data' });
+    if (settings.enabled && !coingecko?.enabled)
+      this.logger.warn('Global market data is enabled but the coingecko source is not usable; disabled');
+    this.source = settings.enabled && coingecko?.enabled ? coingecko : undefined;
+    this.refreshIntervalMs = settings.refreshIntervalMs;
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  onApplicationBootstrap(): void {
+    if (!this.source) return;
+    void this.refresh();
+    this.timers.addInterval(
+      TIMER,
+      setInterval(() => void this.refresh(), this.refreshIntervalMs),
+    );
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timers.doesExist('interval', TIMER)) this.timers.deleteInterval(TIMER);
   }
 
   /** The latest data, or undefined before the first successful fetch. */
@@ -57,7 +80,7 @@ export class CoingeckoGlobal {
     return {
       enabled: this.source !== undefined,
       available: this.latest !== undefined,
-      dataAgeMs: this.latest ? Date.now() - this.latest.fetchedAtMs : null,
+      dataAgeMs: this.latest ? this.clock.now() - this.latest.fetchedAtMs : null,
       lastUpdateAt: this.latest ? new Date(this.latest.fetchedAtMs).toISOString() : null,
     };
   }
@@ -80,7 +103,7 @@ export class CoingeckoGlobal {
     }
     const d = result.value;
     this.latest = {
-      fetchedAtMs: Date.now(),
+      fetchedAtMs: this.clock.now(),
       data: {
         totalMarketCap: d.totalMarketCap,
         totalVolume: d.totalVolume,

@@ -3,6 +3,7 @@
  * Names follow architecture.md §6.1; label values are bounded (source ids, route templates,
  * error kinds, status codes), never raw URLs or pairs.
  */
+import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface CacheStats {
@@ -11,6 +12,7 @@ export interface CacheStats {
   readonly stale: number;
 }
 
+@Injectable()
 export class AggregatorMetrics {
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
@@ -29,7 +31,7 @@ export class AggregatorMetrics {
   readonly aggregateRejected: Counter<'source' | 'reason'>;
   private cacheStats: () => CacheStats = () => ({ entries: 0, stale: 0 });
 
-  constructor(readonly registry: Registry) {
+  constructor(@Inject(Registry) readonly registry: Registry) {
     collectDefaultMetrics({ register: registry });
     const registers = [registry];
     const cacheStats = (): CacheStats => this.cacheStats();

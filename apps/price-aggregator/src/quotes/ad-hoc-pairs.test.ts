@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { AdHocPairs } from './ad-hoc-pairs.js';
+import { ManualClock } from '../clock.js';
+import { testConfig } from '../config/fixtures/test-config.js';
+import { AdHocPairs, type AdHocLimits } from './ad-hoc-pairs.js';
+
+/** AdHocPairs with these limits, its clock at `nowMs`. */
+function budget({ maxPairs, maxNewPairsPerMinute, inactiveMs }: AdHocLimits, nowMs: number): AdHocPairs {
+  const finite = Number.isFinite(inactiveMs);
+  return new AdHocPairs(
+    testConfig({
+      adHocPairs: { maxPairs, maxNewPairsPerMinute },
+      pairCleanup: finite ? { enabled: true, inactiveTimeoutMs: inactiveMs } : { enabled: false },
+    }),
+    new ManualClock(nowMs),
+  );
+}
 
 describe('AdHocPairs', () => {
   it('admits at most maxPairs at a time, and pairs already admitted always', () => {
-    const pairs = new AdHocPairs({ maxPairs: 2, maxNewPairsPerMinute: 100, inactiveMs: 60_000 }, 0);
+    const pairs = budget({ maxPairs: 2, maxNewPairsPerMinute: 100, inactiveMs: 60_000 }, 0);
     expect(pairs.admit('A/USD', 0)).toBe(true);
     expect(pairs.admit('B/USD', 0)).toBe(true);
     expect(pairs.admit('C/USD', 0)).toBe(false);
@@ -13,7 +27,7 @@ describe('AdHocPairs', () => {
   });
 
   it('frees the place of a pair nobody asked for within inactiveMs', () => {
-    const pairs = new AdHocPairs({ maxPairs: 1, maxNewPairsPerMinute: 100, inactiveMs: 60_000 }, 0);
+    const pairs = budget({ maxPairs: 1, maxNewPairsPerMinute: 100, inactiveMs: 60_000 }, 0);
     expect(pairs.admit('A/USD', 0)).toBe(true);
     expect(pairs.admit('B/USD', 59_999)).toBe(false);
     expect(pairs.admit('B/USD', 60_000)).toBe(true);
@@ -21,7 +35,7 @@ describe('AdHocPairs', () => {
   });
 
   it('admits at most maxNewPairsPerMinute new pairs, refilled over the minute', () => {
-    const pairs = new AdHocPairs({ maxPairs: 1_000, maxNewPairsPerMinute: 3, inactiveMs: 600_000 }, 0);
+    const pairs = budget({ maxPairs: 1_000, maxNewPairsPerMinute: 3, inactiveMs: 600_000 }, 0);
     const admitted = ['A', 'B', 'C', 'D'].map((base) => pairs.admit(`${base}/USD`, 0));
     expect(admitted).toEqual([true, true, true, false]);
     expect(pairs.refusal()).toMatch(/more than 3 new ad-hoc pairs in a minute/);
@@ -30,7 +44,7 @@ describe('AdHocPairs', () => {
   });
 
   it('serves configured pairs only when maxPairs is 0', () => {
-    const pairs = new AdHocPairs({ maxPairs: 0, maxNewPairsPerMinute: 60, inactiveMs: 600_000 }, 0);
+    const pairs = budget({ maxPairs: 0, maxNewPairsPerMinute: 60, inactiveMs: 600_000 }, 0);
     expect(pairs.admit('A/USD', 0)).toBe(false);
   });
 });

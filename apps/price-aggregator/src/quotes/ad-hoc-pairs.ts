@@ -6,6 +6,11 @@
  * burst of one minute's worth). A pair stops counting after `inactiveMs` without a request, the
  * same time after which its registrations are dropped (`pairCleanup.inactiveTimeoutMs`).
  */
+import { Inject, Injectable } from '@nestjs/common';
+import type { AggregatorConfig } from '@oracle/config';
+import { Clock } from '../clock.js';
+import { AGGREGATOR_CONFIG } from '../config/config.tokens.js';
+
 export interface AdHocLimits {
   readonly maxPairs: number;
   readonly maxNewPairsPerMinute: number;
@@ -13,18 +18,33 @@ export interface AdHocLimits {
   readonly inactiveMs: number;
 }
 
+/** The limits of `adHocPairs`, with pairs counting as long as `pairCleanup` keeps them registered. */
+export function adHocLimits({
+  adHocPairs,
+  pairCleanup,
+}: Pick<AggregatorConfig, 'adHocPairs' | 'pairCleanup'>): AdHocLimits {
+  return {
+    maxPairs: adHocPairs.maxPairs,
+    maxNewPairsPerMinute: adHocPairs.maxNewPairsPerMinute,
+    inactiveMs: pairCleanup.enabled ? pairCleanup.inactiveTimeoutMs : Number.POSITIVE_INFINITY,
+  };
+}
+
+@Injectable()
 export class AdHocPairs {
   /** Pair key → time of its latest request. */
   private readonly lastRequestMs = new Map<string, number>();
+  private readonly limits: AdHocLimits;
   private tokens: number;
   private refilledAtMs: number;
 
   constructor(
-    private readonly limits: AdHocLimits,
-    nowMs: number,
+    @Inject(AGGREGATOR_CONFIG) config: Pick<AggregatorConfig, 'adHocPairs' | 'pairCleanup'>,
+    @Inject(Clock) clock: Pick<Clock, 'now'>,
   ) {
-    this.tokens = limits.maxNewPairsPerMinute;
-    this.refilledAtMs = nowMs;
+    this.limits = adHocLimits(config);
+    this.tokens = this.limits.maxNewPairsPerMinute;
+    this.refilledAtMs = clock.now();
   }
 
   /** Whether the pair may be served now; an admitted pair's request is recorded. */

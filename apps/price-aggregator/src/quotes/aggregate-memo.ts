@@ -35,7 +35,7 @@ export class AggregateMemo<T = unknown> {
    * timestamp are looked for from AGGREGATED_WITHIN_MS before `nowMs`, so one that fell between the
    * aggregation and this call ends the memo at once instead of being missed.
    */
-  set(key: string, quotes: readonly CachedQuote[], result: T, nowMs: number = Date.now()): void {
+  set(key: string, quotes: readonly CachedQuote[], result: T, nowMs: number): void {
     if (quotes.length === 0) return;
     const aggregatedAfterMs = nowMs - AGGREGATED_WITHIN_MS;
     let validUntilMs = Number.POSITIVE_INFINITY;

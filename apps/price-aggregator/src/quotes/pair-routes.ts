@@ -5,11 +5,13 @@
  * is disabled, or whose definition cannot quote the symbol at all, is left out. Also the
  * aggregation policy of each pair.
  */
+import { Inject, Injectable } from '@nestjs/common';
 import type { AggregatorConfig } from '@oracle/config';
 import type { AggregationPolicy } from '../aggregation/aggregate.js';
 import { quoteSlot, type QuoteSlot } from '../cache/quote-cache.js';
 import { pairKey, type Pair } from '../sources/price-source.js';
-import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
+import { AGGREGATOR_CONFIG } from '../config/config.tokens.js';
+import { SourceCatalog, type SourceSettings } from '../sources/source-catalog.js';
 
 export interface PairRoute {
   readonly source: SourceSettings;
@@ -21,14 +23,15 @@ export interface PairRoute {
 
 type ConfiguredPair = AggregatorConfig['pairs'][number];
 
+@Injectable()
 export class PairRoutes {
   private readonly configured: ReadonlyMap<string, ConfiguredPair>;
   /** The routes of every configured pair, resolved once (the configuration does not change). */
   private readonly configuredRoutes: ReadonlyMap<string, readonly PairRoute[]>;
 
   constructor(
-    private readonly config: AggregatorConfig,
-    private readonly catalog: SourceCatalog,
+    @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
+    @Inject(SourceCatalog) private readonly catalog: SourceCatalog,
   ) {
     this.configured = new Map(config.pairs.map((p) => [p.pair, p]));
     this.configuredRoutes = new Map(

@@ -1,21 +1,50 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { pairsFromQuery, toPairs } from './batch-request.js';
-import { sendJson } from './json-response.js';
 import { symbolPair } from './pair-routes.js';
 import { QuoteError } from './quote-error.js';
-import { QuotesService, type SourceQuoteResponse } from './quotes.service.js';
+import {
+  QuotesService,
+  type BatchResponse,
+  type RegisteredPairsResponse,
+  type SourcePairsResponse,
+  type SourceQuoteResponse,
+} from './quotes.service.js';
+import { openApi } from './quotes.openapi.js';
 
 const batchItem = z.union([z.string(), z.tuple([z.string(), z.string()])]);
 const batchBody = z.union([z.array(batchItem), z.strictObject({ pairs: z.array(batchItem) })]);
 
+@ApiTags('quotes')
 @Controller()
 export class QuotesController {
   constructor(@Inject(QuotesService) private readonly quotes: QuotesService) {}
 
+  /** Every registered (source, symbol) with its cached quote, by source. */
+  @Get('quote/pairs/all')
+  @ApiOperation({ summary: 'Registered pairs of every source, with their cached quotes' })
+  @ApiOkResponse({ schema: openApi.registeredPairs })
+  allPairs(): RegisteredPairsResponse {
+    return this.quotes.registeredPairs();
+  }
+
+  /** One source's registered symbols with their cached quotes. */
+  @Get('quote/pairs/:source')
+  @ApiOperation({ summary: "One source's registered pairs, with their cached quotes" })
+  @ApiParam({ name: 'source', example: 'binance' })
+  @ApiOkResponse({ schema: openApi.sourcePairs })
+  sourcePairs(@Param('source') source: string): SourcePairsResponse {
+    return this.quotes.sourcePairs(source);
+  }
+
   /** The reference route the Chainlink job specs call. */
   @Get('quote/:source/:base/:quote')
+  @ApiOperation({ summary: "One source's cached quote of a pair (the reference's shape)" })
+  @ApiParam({ name: 'source', example: 'binance' })
+  @ApiParam({ name: 'base', example: 'BTC' })
+  @ApiParam({ name: 'quote', example: 'USDT' })
+  @ApiOkResponse({ schema: openApi.sourceQuote })
   quote(
     @Param('source') source: string,
     @Param('base') base: string,
@@ -26,15 +55,26 @@ export class QuotesController {
     return this.quotes.sourceQuote(source, pair);
   }
 
-  /** `?pairs=BTC-USD,ETH-USD` (also `BTC/USD`, or the parameter repeated). Usually answered by HotRoutes first. */
+  /** `?pairs=BTC-USD,ETH-USD` (also `BTC/USD`, or the parameter repeated). */
   @Get('quotes/batch')
-  async batchFromQuery(@Query('pairs') pairs: unknown, @Res() res: ServerResponse): Promise<void> {
-    sendJson(res, 200, await this.quotes.batchBody(this.quotes.batchList(pairsFromQuery(pairs))));
+  @ApiOperation({ summary: 'The cross-source aggregate of each pair (what oracle nodes ask every round)' })
+  @ApiQuery({
+    name: 'pairs',
+    example: 'BTC-USD,ETH-USD',
+    description: 'BASE-QUOTE or BASE/QUOTE, comma-separated or repeated; at most 500',
+  })
+  @ApiOkResponse({ schema: openApi.batch })
+  batchFromQuery(@Query('pairs') pairs: unknown): Promise<BatchResponse> {
+    return this.quotes.batch(pairsFromQuery(pairs));
   }
 
   /** Body: `["BTC/USD", "ETH-USD", ["EUR", "USD"]]` or `{"pairs": [...]}`. */
   @Post('quotes/batch')
-  async batchFromBody(@Body() body: unknown, @Res() res: ServerResponse): Promise<void> {
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The same, the pairs in a JSON body' })
+  @ApiBody({ schema: openApi.batchBody })
+  @ApiOkResponse({ schema: openApi.batch })
+  batchFromBody(@Body() body: unknown): Promise<BatchResponse> {
     const parsed = batchBody.safeParse(body);
     if (!parsed.success)
       throw new QuoteError(
@@ -42,7 +82,8 @@ export class QuotesController {
         'expected a JSON list of pairs ("BTC/USD" or ["BTC", "USD"]), or {"pairs": [...]}',
       );
     const items = Array.isArray(parsed.data) ? parsed.data : parsed.data.pairs;
-    const pairs = toPairs(items.map((item) => (typeof item === 'string' ? item : item.join('/'))));
-    sendJson(res, 200, await this.quotes.batchBody(this.quotes.batchList(pairs)));
+    return this.quotes.batch(
+      toPairs(items.map((item) => (typeof item === 'string' ? item : item.join('/')))),
+    );
   }
 }

@@ -3,13 +3,16 @@
  * cross-source aggregate of many pairs at once (`/quotes/batch`). Cache first; misses are fetched
  * with a deadline; a source that is down is not waited for.
  */
-import { isSourceId } from '@oracle/config';
+import { Inject, Injectable } from '@nestjs/common';
+import { isSourceId, type AggregatorConfig } from '@oracle/config';
 import { err, ok } from '@oracle/core';
 import { aggregate, type RejectionReason, type SourceQuote } from '../aggregation/aggregate.js';
-import type { PairRegistry } from '../cache/pair-registry.js';
-import { quoteSlot, type CachedQuote, type QuoteCache, type QuoteSlot } from '../cache/quote-cache.js';
-import type { FetchOutcome, QuoteFetcher } from '../cache/quote-fetcher.js';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
+import { PairRegistry, type Registration } from '../cache/pair-registry.js';
+import { quoteSlot, QuoteCache, type CachedQuote, type QuoteSlot } from '../cache/quote-cache.js';
+import { QuoteFetcher, type FetchOutcome } from '../cache/quote-fetcher.js';
+import { Clock } from '../clock.js';
+import { AGGREGATOR_CONFIG } from '../config/config.tokens.js';
+import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import {
   pairKey,
   type Pair,
@@ -17,12 +20,11 @@ import {
   type SourceErrorKind,
   type SourceId,
 } from '../sources/price-source.js';
-import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
-import type { SourceStatusBoard } from '../sources/source-status.js';
-import type { PairRoute, PairRoutes } from './pair-routes.js';
-import type { AdHocPairs } from './ad-hoc-pairs.js';
+import { SourceCatalog, type SourceSettings } from '../sources/source-catalog.js';
+import { SourceStatusBoard } from '../sources/source-status.js';
+import { PairRoutes, type PairRoute } from './pair-routes.js';
+import { AdHocPairs } from './ad-hoc-pairs.js';
 import { AggregateMemo } from './aggregate-memo.js';
-import { BatchList, type BodyValidity } from './batch-list.js';
 import { QuoteError } from './quote-error.js';
 
 /** The reference's `/quote` answer; existing Chainlink job specs read `price`. */
@@ -67,7 +69,40 @@ export interface BatchResponse {
   readonly pairs: Record<string, PairAggregateResponse>;
 }
 
-export interface QuotesServiceDeps {
+/** One registered (source, symbol) and what is cached for it (`GET /quote/pairs/...`). */
+export interface RegisteredPair {
+  readonly source: SourceId;
+  /** The symbol as asked of the source, e.g. "BTC/USDT". */
+  readonly pair: string;
+  /** Registered from the configuration (kept warm for good) rather than by a request. */
+  readonly configured: boolean;
+  readonly registeredAt: string;
+  readonly lastRequestAt: string;
+  /** The cached quote, absent when none is live. */
+  readonly quote?: {
+    readonly price: string;
+    readonly receivedAt: string;
+    readonly expiresAt: string;
+    readonly via: 'rest' | 'stream';
+    /** The source's own timestamp of the price, where it gives one. */
+    readonly sourceTimestamp?: string;
+  };
+  /** The error of the latest fetch, when it failed. */
+  readonly lastError?: { readonly kind: SourceErrorKind; readonly message: string };
+}
+
+export interface RegisteredPairsResponse {
+  readonly timestamp: string;
+  readonly sources: Partial<Record<SourceId, readonly RegisteredPair[]>>;
+}
+
+export interface SourcePairsResponse {
+  readonly timestamp: string;
+  readonly source: SourceId;
+  readonly pairs: readonly RegisteredPair[];
+}
+
+interface DepsOfQuotes {
   readonly catalog: SourceCatalog;
   readonly routes: PairRoutes;
   readonly registry: PairRegistry;
@@ -81,31 +116,46 @@ export interface QuotesServiceDeps {
 
 const TIMED_OUT = Symbol('timed out');
 
-/** Prepared pair lists are kept for this many distinct lists; past that, the memory starts over. */
-const MAX_LISTS = 256;
-
-/** A pair's aggregate with its JSON text. */
-interface SerializedAggregate {
-  readonly result: PairAggregateResponse;
-  readonly json: string;
-}
-
 /** What is known about one route of a pair during a request: its cached quote, or why there is none. */
 type RouteOutcome = FetchOutcome | undefined;
 
 /** Explains a route with neither a quote nor an error. */
 type MissingQuote = (route: PairRoute) => Rejection;
 
+@Injectable()
 export class QuotesService {
   /** Aggregates are recomputed only when one of their quotes changes or expires. */
-  private readonly memo = new AggregateMemo<SerializedAggregate>();
-  private readonly lists = new Map<string, BatchList>();
+  private readonly memo = new AggregateMemo<PairAggregateResponse>();
+  private readonly deps: DepsOfQuotes;
 
-  constructor(private readonly deps: QuotesServiceDeps) {}
+  constructor(
+    @Inject(SourceCatalog) catalog: SourceCatalog,
+    @Inject(PairRoutes) routes: PairRoutes,
+    @Inject(PairRegistry) registry: PairRegistry,
+    @Inject(QuoteCache) cache: QuoteCache,
+    @Inject(QuoteFetcher) fetcher: QuoteFetcher,
+    @Inject(SourceStatusBoard) status: SourceStatusBoard,
+    @Inject(AggregatorMetrics) metrics: AggregatorMetrics,
+    @Inject(AdHocPairs) adHoc: AdHocPairs,
+    @Inject(AGGREGATOR_CONFIG) config: Pick<AggregatorConfig, 'quotes'>,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {
+    this.deps = {
+      catalog,
+      routes,
+      registry,
+      cache,
+      fetcher,
+      status,
+      metrics,
+      adHoc,
+      requestTimeoutMs: config.quotes.requestTimeoutMs,
+    };
+  }
 
   /** Registers every configured pair at every one of its sources, so they are fetched and kept warm. */
   registerConfiguredPairs(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const pair of this.deps.routes.configuredPairs()) {
       for (const { slot } of this.deps.routes.routes(pair)) this.deps.registry.request(slot, now, true);
     }
@@ -116,11 +166,11 @@ export class QuotesService {
     const source = this.usableSource(sourceId);
     if (!source.http.supports(pair)) throw new QuoteError(404, `${source.id} cannot quote ${pairKey(pair)}`);
     const slot = quoteSlot(source.id, pair);
-    const now = Date.now();
+    const now = this.clock.now();
     if (!this.deps.registry.get(slot)?.configured && !this.deps.adHoc.admit(pairKey(pair), now))
       throw new QuoteError(429, this.deps.adHoc.refusal());
     this.deps.registry.request(slot, now);
-    const cached = this.deps.cache.get(slot);
+    const cached = this.deps.cache.get(slot, now);
     (cached ? this.deps.metrics.cacheHits : this.deps.metrics.cacheMisses).inc({ source: source.id });
     if (cached) return toSourceQuoteResponse(cached);
     const recent = this.recentFailure(slot);
@@ -139,80 +189,69 @@ export class QuotesService {
     return toSourceQuoteResponse(outcome.value);
   }
 
-  /** The cross-source aggregate of each pair; one pair's failure never fails the others. */
+  /**
+   * The cross-source aggregate of each pair (duplicates dropped); one pair's failure never fails
+   * the others. Ad-hoc pairs are admitted within their budget (`AdHocPairs`) then and there; a
+   * pair over it is answered with its refusal and costs nothing.
+   */
   async batch(pairs: readonly Pair[]): Promise<BatchResponse> {
-    const { aggregates } = await this.aggregates(this.batchList(pairs));
+    const aggregates = await this.aggregates(uniquePairs(pairs));
     return {
-      timestamp: new Date().toISOString(),
-      pairs: Object.fromEntries(aggregates.map(({ result }) => [result.pair, result])),
+      timestamp: this.clock.iso(),
+      pairs: Object.fromEntries(aggregates.map((result) => [result.pair, result])),
     };
   }
 
-  /**
-   * `pairs` (duplicates dropped) prepared for `batchBody`. A list of configured pairs only (what the
-   * oracle nodes ask every round) is prepared once and the same object returned again. A list with
-   * an ad-hoc pair is prepared anew for each request, its ad-hoc pairs admitted within their budget
-   * (`AdHocPairs`) then and there, so no client can grow a memory here.
-   */
-  batchList(pairs: readonly Pair[]): BatchList {
-    const unique = uniquePairs(pairs);
-    if (!unique.every((pair) => this.deps.routes.isConfigured(pair))) return this.adHocList(unique);
-    const key = BatchList.key(unique);
-    let list = this.lists.get(key);
-    if (!list) {
-      if (this.lists.size >= MAX_LISTS) this.lists.clear();
-      list = new BatchList(
-        unique,
-        unique.map((pair) => this.deps.routes.routes(pair)),
-        true,
-      );
-      this.lists.set(key, list);
-    }
-    return list;
+  /** Every registered (source, symbol) with its cached quote, by source (`GET /quote/pairs/all`). */
+  registeredPairs(): RegisteredPairsResponse {
+    const now = this.clock.now();
+    const sources: Partial<Record<SourceId, RegisteredPair[]>> = {};
+    for (const registration of this.deps.registry.all())
+      (sources[registration.source] ??= []).push(this.describeRegistration(registration, now));
+    for (const list of Object.values(sources)) list.sort(byPair);
+    return { timestamp: new Date(now).toISOString(), sources };
   }
 
-  /** A list with ad-hoc pairs; those over the budget are refused, and cost no routes. */
-  private adHocList(pairs: readonly Pair[]): BatchList {
-    const now = Date.now();
-    const refused = new Set<string>();
-    const routes = pairs.map((pair) => {
-      if (this.deps.routes.isConfigured(pair) || this.deps.adHoc.admit(pairKey(pair), now))
-        return this.deps.routes.routes(pair);
-      refused.add(pairKey(pair));
-      return [];
-    });
-    return new BatchList(pairs, routes, false, refused);
+  /** One source's registered symbols with their cached quotes (`GET /quote/pairs/:source`). Throws QuoteError. */
+  sourcePairs(sourceId: string): SourcePairsResponse {
+    const source = this.usableSource(sourceId);
+    const now = this.clock.now();
+    const pairs = this.deps.registry
+      .forSource(source.id)
+      .map((registration) => this.describeRegistration(registration, now))
+      .sort(byPair);
+    return { timestamp: new Date(now).toISOString(), source: source.id, pairs };
   }
 
-  /**
-   * `batch` as a JSON body, assembled from each pair's serialised aggregate; the same body again while
-   * none of the aggregates changed (its `timestamp` is then when they were assembled). While the
-   * cache has not changed at all, that body is served without looking anything up.
-   */
-  async batchBody(list: BatchList): Promise<Buffer> {
-    const kept = this.keptBatchBody(list);
-    if (kept) return kept;
-    const { aggregates, validity } = await this.aggregates(list);
-    return list.body(aggregates, validity);
-  }
-
-  /**
-   * `batchBody` when it can be served again without looking anything up (recording the request and
-   * its cache hits as `batchBody` does); undefined otherwise.
-   */
-  keptBatchBody(list: BatchList): Buffer | undefined {
-    const now = Date.now();
-    const kept = list.reusable(this.deps.cache.version, now);
-    if (!kept) return undefined;
-    for (const slot of list.slots) this.deps.registry.request(slot, now);
-    for (const [source, n] of list.lookupsPerSource) this.deps.metrics.cacheHits.inc({ source }, n);
-    return kept;
+  private describeRegistration(r: Registration, nowMs: number): RegisteredPair {
+    const entry = this.deps.cache.get(r, nowMs);
+    return {
+      source: r.source,
+      pair: pairKey(r.pair),
+      configured: r.configured,
+      registeredAt: new Date(r.registeredAtMs).toISOString(),
+      lastRequestAt: new Date(r.lastRequestAtMs).toISOString(),
+      ...(entry
+        ? {
+            quote: {
+              price: entry.price,
+              receivedAt: new Date(entry.receivedAtMs).toISOString(),
+              expiresAt: new Date(entry.expiresAtMs).toISOString(),
+              via: entry.via,
+              ...(entry.sourceTimestampMs === undefined
+                ? {}
+                : { sourceTimestamp: new Date(entry.sourceTimestampMs).toISOString() }),
+            },
+          }
+        : {}),
+      ...(r.lastError ? { lastError: { kind: r.lastError.kind, message: r.lastError.message } } : {}),
+    };
   }
 
   /** The aggregate of a pair from what is cached right now, without fetching (the WS feed, health). */
   cachedAggregate(pair: Pair): PairAggregateResponse {
     const routes = this.deps.routes.routes(pair);
-    const now = Date.now();
+    const now = this.clock.now();
     const outcomes = routes.map(({ slot }): RouteOutcome => {
       const entry = this.deps.cache.get(slot, now);
       return entry ? ok(entry) : undefined;
@@ -226,20 +265,15 @@ export class QuotesService {
    * and no caller of theirs ever waits for a source. Ad-hoc pairs are admitted within their budget
    * (`AdHocPairs`), and the misses of their sources that are up are fetched within the request
    * deadline; the routes are then looked up again, so every quote is judged when the answer is
-   * made. `validity` is given when every route was a cache hit: the aggregates then hold until the
-   * cache changes or a quote expires.
+   * made.
    */
-  private async aggregates(
-    list: BatchList,
-  ): Promise<{ aggregates: SerializedAggregate[]; validity: BodyValidity | undefined }> {
-    const now = Date.now();
-    const plans = list.pairs.map((pair, i) => {
-      const routes = list.routes[i] ?? [];
-      const admitted = !list.refused.has(pairKey(pair));
+  private async aggregates(pairs: readonly Pair[]): Promise<PairAggregateResponse[]> {
+    const now = this.clock.now();
+    const plans = pairs.map((pair) => {
+      const admitted = this.deps.routes.isConfigured(pair) || this.deps.adHoc.admit(pairKey(pair), now);
+      const routes = admitted ? this.deps.routes.routes(pair) : [];
       return { pair, routes, admitted, outcomes: new Array<RouteOutcome>(routes.length) };
     });
-    let validUntilMs = Number.POSITIVE_INFINITY;
-    let allHits = true;
     const misses = new Map<SourceId, { source: SourceSettings; slots: QuoteSlot[] }>();
     const asked = new Set<string>();
     const lookups = new Lookups();
@@ -249,8 +283,6 @@ export class QuotesService {
         const registration = this.deps.registry.request(slot, now);
         const entry = this.deps.cache.get(slot, now);
         lookups.count(source.id, entry !== undefined);
-        if (entry) validUntilMs = Math.min(validUntilMs, entry.expiresAtMs);
-        else allHits = false;
         const recent = entry ? undefined : this.recentFailure(slot);
         outcomes[i] = entry ? ok(entry) : recent ? err(recent) : undefined;
         if (entry || recent || registration.configured || !this.deps.status.isAvailable(source.id)) return;
@@ -261,10 +293,9 @@ export class QuotesService {
       });
     }
     lookups.record(this.deps.metrics);
-    const validity = allHits ? { cacheVersion: this.deps.cache.version, validUntilMs } : undefined;
     if (misses.size > 0) {
       const fetched = await this.fetchWithDeadline([...misses.values()]);
-      const later = Date.now();
+      const later = this.clock.now();
       for (const { routes, admitted, outcomes } of plans) {
         if (!admitted) continue;
         routes.forEach(({ slot }, i) => {
@@ -282,24 +313,20 @@ export class QuotesService {
             message: `no answer from ${route.source.id} within ${this.deps.requestTimeoutMs} ms`,
           }
         : this.notCached(route);
-    this.memo.sweep(now);
-    const aggregates = plans.map(({ pair, routes, admitted, outcomes }) => {
-      if (!admitted) {
-        const result = this.refusedPair(pair);
-        return { result, json: JSON.stringify(result) };
-      }
+    const judgedAt = this.clock.now();
+    this.memo.sweep(judgedAt);
+    return plans.map(({ pair, routes, admitted, outcomes }) => {
+      if (!admitted) return this.refusedPair(pair);
       const quotes = quotesOf(outcomes);
       const key = pairKey(pair);
-      const reused = quotes && this.memo.get(key, quotes, Date.now());
+      const reused = quotes && this.memo.get(key, quotes, judgedAt);
       if (reused) return reused;
       const result = this.aggregatePair(pair, routes, outcomes, missing);
       for (const r of result.rejected)
         this.deps.metrics.aggregateRejected.inc({ source: r.source, reason: r.reason });
-      const serialized = { result, json: JSON.stringify(result) };
-      if (quotes) this.memo.set(key, quotes, serialized);
-      return serialized;
+      if (quotes) this.memo.set(key, quotes, result, this.clock.now());
+      return result;
     });
-    return { aggregates, validity };
   }
 
   /** The answer for an ad-hoc pair over its budget: nothing registered, nothing fetched. */
@@ -356,7 +383,7 @@ export class QuotesService {
         );
       }
     });
-    const result = aggregate(inputs, policy, Date.now());
+    const result = aggregate(inputs, policy, this.clock.now());
     rejected.push(...(result.ok ? result.value.rejected : result.error.rejected));
     const base = { pair: pairKey(pair), minSources: policy.minSources, rejected, quotes };
     if (routes.length === 0)
@@ -388,7 +415,7 @@ export class QuotesService {
   /** A failure so recent that its retry backoff still runs (and no fetch is under way to join). */
   private recentFailure(slot: QuoteSlot): SourceError | undefined {
     if (this.deps.fetcher.inFlight(slot)) return undefined;
-    return this.deps.registry.recentFailure(slot, Date.now());
+    return this.deps.registry.recentFailure(slot, this.clock.now());
   }
 
   private usableSource(sourceId: string): SourceSettings {
@@ -433,6 +460,9 @@ function toSourceQuoteResponse(entry: CachedQuote): SourceQuoteResponse {
     receivedAt: new Date(entry.receivedAtMs).toISOString(),
   };
 }
+
+const byPair = (a: RegisteredPair, b: RegisteredPair): number =>
+  a.pair < b.pair ? -1 : a.pair > b.pair ? 1 : 0;
 
 function uniquePairs(pairs: readonly Pair[]): Pair[] {
   return [...new Map(pairs.map((p) => [pairKey(p), p])).values()];

@@ -94,7 +94,7 @@ describe('HttpSourceRunner', () => {
     answers = [];
     seen.length = 0;
     metrics = new AggregatorMetrics(new Registry());
-    runner = new HttpSourceRunner(metrics, proxyUrl, quiet, fast);
+    runner = new HttpSourceRunner(metrics, { proxy: proxyUrl }, quiet, undefined, fast);
   });
 
   afterEach(() => runner.close());
@@ -118,9 +118,10 @@ describe('HttpSourceRunner', () => {
     const result = await runner.fetchQuotes(settings({ maxRetries: 1 }), [BTC]);
     expect(result.ok).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(parseRetryAfter('2')).toBe(2_000);
-    expect(parseRetryAfter(new Date(Date.now() + 5_000).toUTCString())).toBeGreaterThan(3_000);
-    expect(parseRetryAfter('86400')).toBe(60_000);
+    const now = Date.UTC(2026, 0, 1);
+    expect(parseRetryAfter('2', now)).toBe(2_000);
+    expect(parseRetryAfter(new Date(now + 5_000).toUTCString(), now)).toBe(5_000);
+    expect(parseRetryAfter('86400', now)).toBe(60_000);
   });
 
   it('does not retry client errors, and lets the source explain a 4xx body it knows', async () => {
@@ -186,7 +187,7 @@ describe('HttpSourceRunner', () => {
   it("goes through a source's own proxy given as a secret, with the credentials it holds", async () => {
     const before = proxiedConnects;
     const own = new Secret(proxyUrl.replace('http://', 'http://proxy-user:proxy-pass@'));
-    const noGlobalProxy = new HttpSourceRunner(metrics, undefined, quiet, fast);
+    const noGlobalProxy = new HttpSourceRunner(metrics, { proxy: undefined }, quiet, undefined, fast);
     const viaOwnProxy = await noGlobalProxy.fetchQuotes(settings({}, { proxy: own }), [BTC]);
     noGlobalProxy.close();
     expect(viaOwnProxy.ok).toBe(true);

@@ -11,8 +11,12 @@ import axios, { type AxiosResponse } from 'axios';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { z } from 'zod';
 import { err, ok, retry, type BackoffPolicy, type Result } from '@oracle/core';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import type { AggregatorConfig } from '@oracle/config';
 import type { Logger } from '@oracle/logger';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
+import { Clock, SystemClock } from '../clock.js';
+import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
+import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import type {
   HttpRequestSpec,
   Pair,
@@ -24,7 +28,7 @@ import type {
 import { checkedPrice } from './checked-price.js';
 import { RateLimiter, type RequestPriority } from './rate-limiter.js';
 import type { SourceSettings } from './source-catalog.js';
-import type { SourceStatusBoard } from './source-status.js';
+import { SourceStatusBoard } from './source-status.js';
 
 export type QuoteResult = SourcePrice | SourcePairError;
 
@@ -50,19 +54,33 @@ interface HostClient {
   readonly httpsAgent: HttpsAgent;
 }
 
-export class HttpSourceRunner {
+/** The retry backoff of source requests (`sourceRetryBackoff` unless a test provides another). */
+export const SOURCE_RETRY_BACKOFF = Symbol('SOURCE_RETRY_BACKOFF');
+
+@Injectable()
+export class HttpSourceRunner implements OnApplicationShutdown {
   private readonly clients = new Map<SourceId, HostClient>();
   private readonly shutdown = new AbortController();
+  /** The global proxy URL, for sources with `useProxy: true`. */
+  private readonly globalProxyUrl: string | undefined;
+  private readonly logger: Logger;
 
   constructor(
-    private readonly metrics: AggregatorMetrics,
-    /** The global proxy URL, for sources with `useProxy: true`. */
-    private readonly globalProxyUrl: string | undefined,
-    private readonly logger: Logger,
-    private readonly backoff: BackoffPolicy = sourceRetryBackoff,
+    @Inject(AggregatorMetrics) private readonly metrics: AggregatorMetrics,
+    @Inject(AGGREGATOR_CONFIG) config: Pick<AggregatorConfig, 'proxy'>,
+    @Inject(LOGGER) logger: Logger,
     /** Told of every attempt that timed out or could not connect, so a hanging source is down after its first timeout, not after all retries. */
-    private readonly status?: Pick<SourceStatusBoard, 'failed'>,
-  ) {}
+    @Optional() @Inject(SourceStatusBoard) private readonly status?: Pick<SourceStatusBoard, 'failed'>,
+    @Optional() @Inject(SOURCE_RETRY_BACKOFF) private readonly backoff: BackoffPolicy = sourceRetryBackoff,
+    @Optional() @Inject(Clock) private readonly clock: Pick<Clock, 'now'> = new SystemClock(),
+  ) {
+    this.globalProxyUrl = typeof config.proxy === 'string' ? config.proxy : config.proxy?.reveal();
+    this.logger = logger.child({ component: 'source-runner' });
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
+  }
 
   /**
    * Asks `source` for `pairs` in one request (1..maxBatchSize pairs); one result per answered pair.
@@ -151,7 +169,7 @@ export class HttpSourceRunner {
     if (!outcome.ok) {
       if (outcome.error.retryAfterMs !== undefined) client.limiter.pauseFor(outcome.error.retryAfterMs);
       if (UNREACHABLE.has(outcome.error.kind) && !this.shutdown.signal.aborted)
-        this.status?.failed(source.id, outcome.error, Date.now());
+        this.status?.failed(source.id, outcome.error, this.clock.now());
       return this.failed(source.id, outcome.error);
     }
     return outcome;
@@ -190,7 +208,7 @@ export class HttpSourceRunner {
         : err({ kind: 'network', message: `${source.id}: request failed (${errorCode(error)})` });
     }
     this.observe(source.id, String(response.status), started);
-    const statusError = errorForStatus(source.id, response);
+    const statusError = errorForStatus(source.id, response, this.clock.now());
     const explainable =
       response.status < 500 && statusError !== undefined && CLIENT_ERROR_BODIES.has(statusError.kind);
     if (statusError && !explainable) return err(statusError);
@@ -253,11 +271,15 @@ export class HttpSourceRunner {
   }
 }
 
-function errorForStatus(source: SourceId, response: AxiosResponse<string>): SourceError | undefined {
+function errorForStatus(
+  source: SourceId,
+  response: AxiosResponse<string>,
+  nowMs: number,
+): SourceError | undefined {
   const status = response.status;
   if (status >= 200 && status < 300) return undefined;
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], nowMs);
     return {
       kind: 'rate_limited',
       message: `${source}: rate limited (HTTP 429)`,
@@ -272,7 +294,7 @@ function errorForStatus(source: SourceId, response: AxiosResponse<string>): Sour
 }
 
 /** Retry-After as delta-seconds or an HTTP date, in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: unknown, nowMs: number = Date.now()): number | undefined {
+export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - nowMs;
   return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));

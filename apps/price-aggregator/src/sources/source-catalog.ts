@@ -2,6 +2,8 @@
  * The sources as this process uses them: each registered definition joined with its
  * configuration (`sources.<key>`) and secrets. Pure lookups, no I/O.
  */
+import { Inject, Injectable } from '@nestjs/common';
+import { AGGREGATOR_CONFIG } from '../config/config.tokens.js';
 import { SOURCE_CONFIG_KEYS, type AggregatorConfig, type SourceConfigKey } from '@oracle/config';
 import type {
   HttpSourceDefinition,
@@ -36,10 +38,17 @@ export interface SourceSettings {
   readonly proxy: SourceConfig['useProxy'];
 }
 
+/** The source definitions the catalog is made of (`sourceModules` in the application). */
+export const SOURCE_MODULES = Symbol('SOURCE_MODULES');
+
+@Injectable()
 export class SourceCatalog {
   private readonly byId: ReadonlyMap<SourceId, SourceSettings>;
 
-  constructor(modules: readonly PriceSourceModule[], config: AggregatorConfig) {
+  constructor(
+    @Inject(SOURCE_MODULES) modules: readonly PriceSourceModule[],
+    @Inject(AGGREGATOR_CONFIG) config: AggregatorConfig,
+  ) {
     this.byId = new Map(modules.map((module) => [module.http.id, settingsOf(module, config)]));
   }
 

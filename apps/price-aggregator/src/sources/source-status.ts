@@ -2,9 +2,12 @@
  * Up/down state of each source, from the outcome of its latest request: a source whose requests
  * fail is down (`source_availability` 0) until one succeeds again.
  */
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@oracle/logger';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
+import { LOGGER } from '../config/config.tokens.js';
+import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import type { SourceError, SourceId } from './price-source.js';
+import { SourceCatalog } from './source-catalog.js';
 
 export interface SourceStatus {
   readonly source: SourceId;
@@ -14,15 +17,17 @@ export interface SourceStatus {
   readonly lastError: Pick<SourceError, 'kind' | 'message'> | undefined;
 }
 
+@Injectable()
 export class SourceStatusBoard {
   private readonly states = new Map<SourceId, SourceStatus>();
 
+  /** Every enabled source of `catalog` starts available. */
   constructor(
-    sources: readonly SourceId[],
-    private readonly metrics: AggregatorMetrics,
-    private readonly logger: Logger,
+    @Inject(SourceCatalog) catalog: Pick<SourceCatalog, 'enabled'>,
+    @Inject(AggregatorMetrics) private readonly metrics: AggregatorMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    for (const source of sources) {
+    for (const { id: source } of catalog.enabled()) {
       this.states.set(source, {
         source,
         available: true,

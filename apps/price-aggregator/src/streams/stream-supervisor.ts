@@ -4,18 +4,20 @@
  * (stream-first: a streamed entry stays fresh, so REST refetches only cover pairs the stream
  * leaves silent).
  */
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@oracle/logger';
-import type { CacheTiming } from '../cache/cache-timing.js';
-import type { PairRegistry } from '../cache/pair-registry.js';
-import { quoteSlot, type QuoteCache } from '../cache/quote-cache.js';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
+import { CacheTiming } from '../cache/cache-timing.js';
+import { PairRegistry } from '../cache/pair-registry.js';
+import { quoteSlot, QuoteCache } from '../cache/quote-cache.js';
+import { LOGGER } from '../config/config.tokens.js';
+import { AggregatorMetrics } from '../metrics/aggregator-metrics.js';
 import { checkedPrice } from '../sources/checked-price.js';
-import type { HttpSourceRunner } from '../sources/http-source-runner.js';
+import { HttpSourceRunner } from '../sources/http-source-runner.js';
 import type { SourceId } from '../sources/price-source.js';
-import type { SourceCatalog, SourceSettings } from '../sources/source-catalog.js';
+import { SourceCatalog, type SourceSettings } from '../sources/source-catalog.js';
 import { StreamClient } from './stream-client.js';
 
-export interface StreamSupervisorDeps {
+interface StreamSupervisorDeps {
   readonly catalog: SourceCatalog;
   readonly registry: PairRegistry;
   readonly cache: QuoteCache;
@@ -25,11 +27,35 @@ export interface StreamSupervisorDeps {
   readonly logger: Logger;
 }
 
-export class StreamSupervisor {
+/**
+ * Its timers (reconnect backoff, heartbeats) belong to each connection's StreamClient and follow
+ * that socket's life, so they stay plain timers rather than named Nest schedules.
+ */
+@Injectable()
+export class StreamSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly clients = new Map<SourceId, StreamClient>();
   private unsubscribe: (() => void) | undefined;
+  private readonly deps: StreamSupervisorDeps;
 
-  constructor(private readonly deps: StreamSupervisorDeps) {}
+  constructor(
+    @Inject(SourceCatalog) catalog: SourceCatalog,
+    @Inject(PairRegistry) registry: PairRegistry,
+    @Inject(QuoteCache) cache: QuoteCache,
+    @Inject(CacheTiming) timing: CacheTiming,
+    @Inject(HttpSourceRunner) runner: HttpSourceRunner,
+    @Inject(AggregatorMetrics) metrics: AggregatorMetrics,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.deps = { catalog, registry, cache, timing, runner, metrics, logger };
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
 
   start(): void {
     for (const source of this.deps.catalog.enabled()) {

@@ -5,12 +5,18 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { AggregatorConfig } from '@oracle/config';
 import type { Logger } from '@oracle/logger';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { cacheKey, type QuoteCache } from '../cache/quote-cache.js';
-import { parsePair, type PairRoutes } from '../quotes/pair-routes.js';
-import type { QuotesService } from '../quotes/quotes.service.js';
+import { cacheKey, QuoteCache } from '../cache/quote-cache.js';
+import { Clock } from '../clock.js';
+import { AGGREGATOR_CONFIG, LOGGER } from '../config/config.tokens.js';
+import { parsePair, PairRoutes } from '../quotes/pair-routes.js';
+import { QuotesService } from '../quotes/quotes.service.js';
 import { pairKey, type Pair } from '../sources/price-source.js';
 
 export const FEED_PATH = '/ws';
@@ -32,7 +38,7 @@ export type FeedMessage =
     }
   | { readonly type: 'error'; readonly message: string };
 
-export interface PriceFeedDeps {
+interface PriceFeedDeps {
   readonly quotes: QuotesService;
   readonly routes: PairRoutes;
   readonly cache: QuoteCache;
@@ -41,7 +47,10 @@ export interface PriceFeedDeps {
   readonly logger: Logger;
 }
 
-export class PriceFeed {
+const KEEP_ALIVE_TIMER = 'ws-feed-keep-alive';
+
+@Injectable()
+export class PriceFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly clients = new Map<WebSocket, Set<string>>();
   /** Watched pair → its pair object and the cache keys of its routes. */
@@ -49,7 +58,6 @@ export class PriceFeed {
   private readonly lastPrice = new Map<string, string>();
   private readonly pending = new Set<string>();
   private flushScheduled = false;
-  private keepAlive: NodeJS.Timeout | undefined;
   private unsubscribeCache: (() => void) | undefined;
   private server: Server | undefined;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -60,7 +68,34 @@ export class PriceFeed {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
   };
 
-  constructor(private readonly deps: PriceFeedDeps) {}
+  private readonly deps: PriceFeedDeps;
+
+  constructor(
+    @Inject(QuotesService) quotes: QuotesService,
+    @Inject(PairRoutes) routes: PairRoutes,
+    @Inject(QuoteCache) cache: QuoteCache,
+    @Inject(AGGREGATOR_CONFIG) config: Pick<AggregatorConfig, 'pairCleanup'>,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(SchedulerRegistry) private readonly timers: SchedulerRegistry,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.deps = {
+      quotes,
+      routes,
+      cache,
+      keepAliveMs: Math.max(1_000, Math.floor(config.pairCleanup.inactiveTimeoutMs / 2)),
+      logger: logger.child({ component: 'ws-feed' }),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.attach(this.adapterHost.httpAdapter.getHttpServer() as Server);
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
+  }
 
   attach(server: Server): void {
     this.server = server;
@@ -69,14 +104,14 @@ export class PriceFeed {
       const key = cacheKey(quote.source, quote.pair);
       for (const [pair, { routeKeys }] of this.watched) if (routeKeys.has(key)) this.schedule(pair);
     });
-    this.keepAlive = setInterval(
-      () => void this.warm([...this.watched.values()].map((w) => w.pair)),
-      this.deps.keepAliveMs,
+    this.timers.addInterval(
+      KEEP_ALIVE_TIMER,
+      setInterval(() => void this.warm([...this.watched.values()].map((w) => w.pair)), this.deps.keepAliveMs),
     );
   }
 
   close(): void {
-    clearInterval(this.keepAlive);
+    if (this.timers.doesExist('interval', KEEP_ALIVE_TIMER)) this.timers.deleteInterval(KEEP_ALIVE_TIMER);
     this.unsubscribeCache?.();
     this.server?.off('upgrade', this.onUpgrade);
     for (const ws of this.clients.keys()) ws.close(1001, 'server shutting down');
@@ -176,7 +211,7 @@ export class PriceFeed {
       pair: aggregate.pair,
       price: aggregate.price,
       contributors: aggregate.contributors,
-      timestamp: new Date().toISOString(),
+      timestamp: this.clock.iso(),
     };
   }
 
