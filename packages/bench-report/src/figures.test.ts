@@ -39,6 +39,30 @@ describe('figuresOf the aggregator bench', () => {
   });
 });
 
+describe('figuresOf an aggregator line with its batch rate and upstream requests per source', () => {
+  const figures = figuresOf({
+    bench: 'price-aggregator',
+    batchRatePerSecond: 100,
+    batch100: { requestsPerSecond: 100, p50Ms: 2, p99Ms: 6, errors: 0 },
+    upstream: {
+      perSourcePerRound: { binance: 1, okx: 100.5 },
+      fewestPerRound: { binance: 1, okx: 100 },
+    },
+  });
+
+  it('labels the batches with their rate and judges each source against the fewest requests per round', () => {
+    expect(byKey(figures, 'batch100.p99Ms').label).toBe('GET /quotes/batch, 100 pairs, 100 req/s: p99');
+    expect(
+      figures
+        .filter((f) => f.key.startsWith('upstream.perSourcePerRound.'))
+        .map((f) => [f.key, f.value, verdict(f)]),
+    ).toEqual([
+      ['upstream.perSourcePerRound.binance', 1, 'met'],
+      ['upstream.perSourcePerRound.okx', 100.5, 'missed'],
+    ]);
+  });
+});
+
 describe('figuresOf the OCR bench', () => {
   const figures = figuresOf(fixture('ocr'));
 

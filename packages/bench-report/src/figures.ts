@@ -85,12 +85,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The aggregator endpoints the bench loads, by their key in its JSON line. */
+/** The aggregator endpoints the bench loads, by their key in its JSON line (batches: at `batchRatePerSecond`). */
 export const AGGREGATOR_ENDPOINTS = [
   { key: 'quote', label: 'GET /quote (cache hit), 16 callers' },
-  { key: 'batch10', label: 'GET /quotes/batch, 10 pairs, 500 req/s' },
-  { key: 'batch100', label: 'GET /quotes/batch, 100 pairs, 500 req/s' },
+  { key: 'batch10', label: 'GET /quotes/batch, 10 pairs' },
+  { key: 'batch100', label: 'GET /quotes/batch, 100 pairs' },
 ] as const;
+
+/** The batch rate of lines that do not give theirs (the bench's rate before `batchRatePerSecond`). */
+const DEFAULT_BATCH_RATE = 500;
 
 function aggregatorFigures(line: BenchLine): Figure[] {
   const seconds = numberAt(line, 'upstream.seconds');
@@ -99,8 +102,16 @@ function aggregatorFigures(line: BenchLine): Figure[] {
     const max = target === undefined ? undefined : numberAt(line, `targets.${target}`);
     return { key, label, unit, value: numberAt(line, key), ...(max === undefined ? {} : { max }) };
   };
+  const batchRate = numberAt(line, 'batchRatePerSecond') ?? DEFAULT_BATCH_RATE;
+  const perRound =
+    isRecord(line.upstream) && isRecord(line.upstream.perSourcePerRound)
+      ? line.upstream.perSourcePerRound
+      : {};
   return [
-    ...AGGREGATOR_ENDPOINTS.flatMap(({ key, label }) => [
+    ...AGGREGATOR_ENDPOINTS.map(({ key, label }) => ({
+      key,
+      label: key === 'quote' ? label : `${label}, ${batchRate} req/s`,
+    })).flatMap(({ key, label }) => [
       figure(`${key}.requestsPerSecond`, `${label}: throughput`, 'req/s'),
       figure(`${key}.p50Ms`, `${label}: p50`, 'ms'),
       figure(`${key}.p99Ms`, `${label}: p99`, 'ms', key === 'batch100' ? 'batch100P99Ms' : undefined),
@@ -109,6 +120,17 @@ function aggregatorFigures(line: BenchLine): Figure[] {
     figure('upstream.pollers1', `upstream requests, 1 poller${window}`, ''),
     figure('upstream.pollers8', `upstream requests, 8 pollers${window}`, ''),
     figure('upstream.ratio', 'upstream requests, ratio 8 / 1 pollers', '', 'upstreamRatio'),
+    // Upstream requests per refresh round at each source, against the fewest its batch size allows.
+    ...Object.keys(perRound).map((source) => {
+      const fewest = numberAt(line, `upstream.fewestPerRound.${source}`);
+      return {
+        key: `upstream.perSourcePerRound.${source}`,
+        label: `upstream requests per refresh round, ${source}`,
+        unit: '',
+        value: numberAt(line, `upstream.perSourcePerRound.${source}`),
+        ...(fewest === undefined ? {} : { max: fewest }),
+      };
+    }),
     figure('rssMiB', 'aggregator RSS, 100 active pairs', 'MiB', 'rssMiB'),
   ];
 }
