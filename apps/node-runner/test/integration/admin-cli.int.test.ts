@@ -4,6 +4,7 @@
  * what, idempotence, payees on the stock flavour, and a failing feed that does not stop the others.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +15,15 @@ import {
   aggregatorAt,
   aggregatorProxyAt,
   decodeConfigSetLog,
+  deployAggregator,
+  generateOracleKeys,
   superProtocolAggregatorAt,
   CONFIG_SET_TOPIC,
   type ConfigSetEvent,
 } from '@oracle/evm';
 import { makeTempDir, startAnvil, type Anvil, type TempDir } from '@oracle/testing';
+import { configureFeeds } from '../../src/cli/configure-feeds.js';
+import { buildContractConfig } from '../../src/cli/oracle-config.js';
 
 const run = promisify(execFile);
 const APP = fileURLToPath(new URL('../../', import.meta.url));
@@ -109,9 +114,7 @@ async function admin(
   }
 }
 
-async function deployed(
-  config: string,
-): Promise<{
+async function deployed(config: string): Promise<{
   feeds: { name: string; contractAddress: string; proxyAddress: string }[];
   contracts?: { adminCertificateHelper?: string };
 }> {
@@ -344,5 +347,83 @@ describe('the stock flavour', () => {
       ['unchanged', 'stock'],
       ['unchanged', 'stock'],
     ]);
+  });
+});
+
+describe('configureFeeds retries', () => {
+  /** A provider whose first `failures` getCode calls fail like a dropped connection. */
+  class FlakyProvider extends JsonRpcProvider {
+    failures = 0;
+    override async getCode(address: string): Promise<string> {
+      if (this.failures > 0) {
+        this.failures--;
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
+      return super.getCode(address);
+    }
+  }
+
+  it('retries a feed after an RPC error, and does not retry a revert', async () => {
+    const flaky = new FlakyProvider(anvil.rpcUrl, anvil.chainId, { staticNetwork: true, cacheTimeout: -1 });
+    const owner = new Wallet(anvil.accounts[0]?.privateKey as string, flaky);
+    try {
+      const address = await (
+        await deployAggregator(owner, {
+          minAnswer: 1n,
+          maxAnswer: 2n ** 100n,
+          decimals: 8,
+          description: 'RETRY',
+        })
+      ).getAddress();
+      const oracles = Array.from({ length: 4 }, (_, i) => ({
+        ...generateOracleKeys((n) => new Uint8Array(randomBytes(n))).publicKeys(),
+        peerId: `12D3KooWPeer${i}`,
+      }));
+      const wanted = buildContractConfig({
+        oracles,
+        f: 1,
+        deltaProgressMs: 3_000,
+        deltaResendMs: 1_000,
+        deltaRoundMs: 1_000,
+        deltaGraceMs: 200,
+        deltaStageMs: 1_000,
+        rMax: 10,
+        heartbeatSeconds: 3_600,
+        deviationPpb: 1_000_000,
+      });
+      const lines: string[] = [];
+      const options = {
+        provider: flaky,
+        owner,
+        admin: () => Promise.reject(new Error('no admin here')),
+        flavour: undefined,
+        payee: undefined,
+        batchSize: 10,
+        retries: 2,
+        retryDelayMs: 1,
+        log: (line: string) => void lines.push(line),
+      };
+      flaky.failures = 2;
+      const [retried] = await configureFeeds([{ name: 'RETRY', address, wanted }], options);
+      expect(retried).toMatchObject({ status: 'set', flavour: 'stock', attempts: 3 });
+      expect(lines.filter((l) => l.includes('retrying'))).toHaveLength(2);
+      // A revert fails at once: f = 2 needs more than 6 oracles.
+      lines.length = 0;
+      const [reverted] = await configureFeeds(
+        [{ name: 'RETRY', address, wanted: { ...wanted, threshold: 2 } }],
+        options,
+      );
+      expect(reverted).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        reason: 'setConfig: reverted: faulty-oracle threshold too high',
+      });
+      // Past the retries, the feed fails with the last error.
+      flaky.failures = 3;
+      const [exhausted] = await configureFeeds([{ name: 'RETRY', address, wanted }], options);
+      expect(exhausted).toMatchObject({ status: 'failed', attempts: 3, reason: 'socket hang up' });
+    } finally {
+      flaky.destroy();
+    }
   });
 });
