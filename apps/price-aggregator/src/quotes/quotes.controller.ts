@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { pairsFromQuery, toPairs } from './batch-request.js';
@@ -6,12 +6,14 @@ import { symbolPair } from './pair-routes.js';
 import { QuoteError } from './quote-error.js';
 import {
   QuotesService,
-  type BatchResponse,
   type RegisteredPairsResponse,
   type SourcePairsResponse,
   type SourceQuoteResponse,
 } from './quotes.service.js';
 import { openApi } from './quotes.openapi.js';
+
+/** The batch routes answer `BatchResponse` as JSON text already (`QuotesService.batchJson`). */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 const batchItem = z.union([z.string(), z.tuple([z.string(), z.string()])]);
 const batchBody = z.union([z.array(batchItem), z.strictObject({ pairs: z.array(batchItem) })]);
@@ -64,8 +66,9 @@ export class QuotesController {
     description: 'BASE-QUOTE or BASE/QUOTE, comma-separated or repeated; at most 500',
   })
   @ApiOkResponse({ schema: openApi.batch })
-  batchFromQuery(@Query('pairs') pairs: unknown): Promise<BatchResponse> {
-    return this.quotes.batch(pairsFromQuery(pairs));
+  @Header('Content-Type', JSON_TYPE)
+  batchFromQuery(@Query('pairs') pairs: unknown): Promise<string> {
+    return this.quotes.batchJson(pairsFromQuery(pairs));
   }
 
   /** Body: `["BTC/USD", "ETH-USD", ["EUR", "USD"]]` or `{"pairs": [...]}`. */
@@ -74,7 +77,8 @@ export class QuotesController {
   @ApiOperation({ summary: 'The same, the pairs in a JSON body' })
   @ApiBody({ schema: openApi.batchBody })
   @ApiOkResponse({ schema: openApi.batch })
-  batchFromBody(@Body() body: unknown): Promise<BatchResponse> {
+  @Header('Content-Type', JSON_TYPE)
+  batchFromBody(@Body() body: unknown): Promise<string> {
     const parsed = batchBody.safeParse(body);
     if (!parsed.success)
       throw new QuoteError(
@@ -82,7 +86,7 @@ export class QuotesController {
         'expected a JSON list of pairs ("BTC/USD" or ["BTC", "USD"]), or {"pairs": [...]}',
       );
     const items = Array.isArray(parsed.data) ? parsed.data : parsed.data.pairs;
-    return this.quotes.batch(
+    return this.quotes.batchJson(
       toPairs(items.map((item) => (typeof item === 'string' ? item : item.join('/')))),
     );
   }

@@ -116,6 +116,17 @@ interface DepsOfQuotes {
 
 const TIMED_OUT = Symbol('timed out');
 
+/** A pair's aggregate with its `"pair":{…}` member of a batch body, serialised once. */
+interface SerializedAggregate {
+  readonly result: PairAggregateResponse;
+  readonly member: string;
+}
+
+const serialized = (result: PairAggregateResponse): SerializedAggregate => ({
+  result,
+  member: `${JSON.stringify(result.pair)}:${JSON.stringify(result)}`,
+});
+
 /** What is known about one route of a pair during a request: its cached quote, or why there is none. */
 type RouteOutcome = FetchOutcome | undefined;
 
@@ -124,8 +135,8 @@ type MissingQuote = (route: PairRoute) => Rejection;
 
 @Injectable()
 export class QuotesService {
-  /** Aggregates are recomputed only when one of their quotes changes or expires. */
-  private readonly memo = new AggregateMemo<PairAggregateResponse>();
+  /** Aggregates are recomputed (and serialised) only when one of their quotes changes or expires. */
+  private readonly memo = new AggregateMemo<SerializedAggregate>();
   private readonly deps: DepsOfQuotes;
 
   constructor(
@@ -198,8 +209,19 @@ export class QuotesService {
     const aggregates = await this.aggregates(uniquePairs(pairs));
     return {
       timestamp: this.clock.iso(),
-      pairs: Object.fromEntries(aggregates.map((result) => [result.pair, result])),
+      pairs: Object.fromEntries(aggregates.map(({ result }) => [result.pair, result])),
     };
+  }
+
+  /**
+   * `batch` as its JSON text, joined from each pair's memoised serialisation: a 100-pair answer
+   * then allocates little more than its own text, which keeps the run script's small young
+   * generation from collecting several times per answer (measured: see docs/adr/0001).
+   */
+  async batchJson(pairs: readonly Pair[]): Promise<string> {
+    const aggregates = await this.aggregates(uniquePairs(pairs));
+    const members = aggregates.map(({ member }) => member).join(',');
+    return `{"timestamp":${JSON.stringify(this.clock.iso())},"pairs":{${members}}}`;
   }
 
   /** Every registered (source, symbol) with its cached quote, by source (`GET /quote/pairs/all`). */
@@ -267,7 +289,7 @@ export class QuotesService {
    * deadline; the routes are then looked up again, so every quote is judged when the answer is
    * made.
    */
-  private async aggregates(pairs: readonly Pair[]): Promise<PairAggregateResponse[]> {
+  private async aggregates(pairs: readonly Pair[]): Promise<SerializedAggregate[]> {
     const now = this.clock.now();
     const plans = pairs.map((pair) => {
       const admitted = this.deps.routes.isConfigured(pair) || this.deps.adHoc.admit(pairKey(pair), now);
@@ -316,13 +338,13 @@ export class QuotesService {
     const judgedAt = this.clock.now();
     this.memo.sweep(judgedAt);
     return plans.map(({ pair, routes, admitted, outcomes }) => {
-      if (!admitted) return this.refusedPair(pair);
+      if (!admitted) return serialized(this.refusedPair(pair));
       const quotes = quotesOf(outcomes);
       const key = pairKey(pair);
       const reused = quotes && this.memo.get(key, quotes, judgedAt);
       if (reused) return reused;
-      const result = this.aggregatePair(pair, routes, outcomes, missing);
-      for (const r of result.rejected)
+      const result = serialized(this.aggregatePair(pair, routes, outcomes, missing));
+      for (const r of result.result.rejected)
         this.deps.metrics.aggregateRejected.inc({ source: r.source, reason: r.reason });
       if (quotes) this.memo.set(key, quotes, result, this.clock.now());
       return result;
