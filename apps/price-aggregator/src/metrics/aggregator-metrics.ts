@@ -73,7 +73,7 @@ export class AggregatorMetrics {
     });
     this.cacheMisses = new Counter({
       name: 'cache_misses_total',
-      help: 'Quote lookups that had to wait for an upstream request',
+      help: 'Quote lookups that found no fresh quote in the cache',
       labelNames: ['source'],
       registers,
     });
@@ -173,6 +173,17 @@ export class AggregatorMetrics {
       labelNames: ['source', 'reason'],
       registers,
     });
+  }
+
+  /**
+   * A source in use: its availability starts up and its cache counters at 0, so dashboards and
+   * rate() see every source from the start, not from its first miss (configured pairs are kept
+   * warm and may never miss).
+   */
+  sourceInUse(source: string): void {
+    this.sourceAvailability.set({ source }, 1);
+    this.cacheHits.inc({ source }, 0);
+    this.cacheMisses.inc({ source }, 0);
   }
 
   /** The cache reports its size through this when metrics are collected. */

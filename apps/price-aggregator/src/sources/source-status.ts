@@ -35,7 +35,7 @@ export class SourceStatusBoard {
         lastFailureAtMs: undefined,
         lastError: undefined,
       });
-      metrics.sourceAvailability.set({ source }, 1);
+      metrics.sourceInUse(source);
     }
   }
 
