@@ -1,5 +1,22 @@
 import { Interface } from 'ethers';
 
+/** What an aggregator and its proxy both offer: ownership and AggregatorV2V3Interface. */
+const OWNED_AGGREGATOR_V2V3 = [
+  'function owner() view returns (address)',
+  'function transferOwnership(address _to)',
+  'function acceptOwnership()',
+  'function decimals() view returns (uint8)',
+  'function description() view returns (string)',
+  'function version() view returns (uint256)',
+  'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
+  'function getRoundData(uint80 _roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
+  'function latestAnswer() view returns (int256)',
+  'function latestTimestamp() view returns (uint256)',
+  'function latestRound() view returns (uint256)',
+  'function getAnswer(uint256 _roundId) view returns (int256)',
+  'function getTimestamp(uint256 _roundId) view returns (uint256)',
+] as const;
+
 /**
  * The part of the stock OCR1 OffchainAggregator ABI that oracle nodes, deployers and feed readers
  * use. It is Chainlink's interface, so code built on it works against their contract and ours.
@@ -15,19 +32,7 @@ export const OCR1_AGGREGATOR_ABI = [
   'function typeAndVersion() pure returns (string)',
   'function minAnswer() view returns (int192)',
   'function maxAnswer() view returns (int192)',
-  'function owner() view returns (address)',
-  'function transferOwnership(address _to)',
-  'function acceptOwnership()',
-  'function decimals() view returns (uint8)',
-  'function description() view returns (string)',
-  'function version() view returns (uint256)',
-  'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
-  'function getRoundData(uint80 _roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
-  'function latestAnswer() view returns (int256)',
-  'function latestTimestamp() view returns (uint256)',
-  'function latestRound() view returns (uint256)',
-  'function getAnswer(uint256 _roundId) view returns (int256)',
-  'function getTimestamp(uint256 _roundId) view returns (uint256)',
+  ...OWNED_AGGREGATOR_V2V3,
   'event ConfigSet(uint32 previousConfigBlockNumber, uint64 configCount, address[] signers, address[] transmitters, uint8 threshold, uint64 encodedConfigVersion, bytes encoded)',
   'event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, int192[] observations, bytes observers, bytes32 rawReportContext)',
   'event NewRound(uint256 indexed roundId, address indexed startedBy, uint256 startedAt)',
@@ -83,17 +88,5 @@ export const AGGREGATOR_PROXY_ABI = [
   'function confirmAggregator(address aggregator)',
   'function proposedGetRoundData(uint80 roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
   'function proposedLatestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
-  'function owner() view returns (address)',
-  'function transferOwnership(address _to)',
-  'function acceptOwnership()',
-  'function decimals() view returns (uint8)',
-  'function description() view returns (string)',
-  'function version() view returns (uint256)',
-  'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
-  'function getRoundData(uint80 _roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
-  'function latestAnswer() view returns (int256)',
-  'function latestTimestamp() view returns (uint256)',
-  'function latestRound() view returns (uint256)',
-  'function getAnswer(uint256 _roundId) view returns (int256)',
-  'function getTimestamp(uint256 _roundId) view returns (uint256)',
+  ...OWNED_AGGREGATOR_V2V3,
 ] as const;
